@@ -1,0 +1,66 @@
+//! An IO-free codec for two Alibaba Cloud ECS RPC operations (API version 2014-05-26):
+//! [AttachInstanceRamRole](AttachInstanceRamRole) and
+//! [DetachInstanceRamRole](DetachInstanceRamRole).
+//!
+//! - **Requests**: typed, validated at construction, encoded infallibly into the
+//!   canonical RPC query, and signed with signature V1 (HMAC-SHA1). The timestamp and
+//!   nonce are inputs: the library reads no clock and no random source.
+//! - **The server side**: [`IncomingRequest`] decodes a query back into the typed request
+//!   and verifies its signature.
+//!
+//! ```
+//! use ecs_ramrole::{
+//!     AccessKeySecret, AttachInstanceRamRole, Credentials, EncodeOptions, Format,
+//!     InstanceIds, Method, Nonce, Request, Timestamp,
+//! };
+//!
+//! # fn main() -> Result<(), ecs_ramrole::RequestError> {
+//! let request: Request = AttachInstanceRamRole::builder()
+//!     .region_id("cn-hangzhou")
+//!     .ram_role_name("EcsRole")
+//!     .instance_ids(InstanceIds::new(["i-1", "i-2"])?)
+//!     .build()?
+//!     .into();
+//! let credentials = Credentials::new("testid", AccessKeySecret::new("testsecret")?)?;
+//! let signed = request.sign(
+//!     &EncodeOptions { method: Method::Post, format: Some(Format::Json) },
+//!     &credentials,
+//!     &Timestamp::parse("2016-02-23T12:46:24Z")?,
+//!     &Nonce::new("3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")?,
+//! );
+//! assert!(signed.query().contains("InstanceIds=%5B%22i-1%22%2C%22i-2%22%5D"));
+//! assert!(signed.query().ends_with(&format!(
+//!     "&Signature={}",
+//!     ecs_ramrole::percent_encode(signed.stages().signature())
+//! )));
+//! # Ok(())
+//! # }
+//! ```
+
+mod attach;
+mod credentials;
+mod detach;
+mod instance_ids;
+mod method;
+mod params;
+mod percent;
+mod request;
+mod request_decode;
+mod request_error;
+mod secret;
+mod sign;
+mod timestamp;
+
+pub use attach::{AttachInstanceRamRole, AttachInstanceRamRoleBuilder};
+pub use credentials::{Credentials, Nonce};
+pub use detach::{DetachInstanceRamRole, DetachInstanceRamRoleBuilder};
+pub use instance_ids::InstanceIds;
+pub use method::{Format, Method};
+pub use params::{OwnerParams, POLICY_MAX_CHARS};
+pub use percent::{RPC_ENCODE_SET, percent_encode};
+pub use request::{API_VERSION, Action, EncodeOptions, EncodedRequest, Request, SignedRequest};
+pub use request_decode::IncomingRequest;
+pub use request_error::{RequestError, RequestErrorKind};
+pub use secret::AccessKeySecret;
+pub use sign::{SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, sign_params};
+pub use timestamp::Timestamp;

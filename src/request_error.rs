@@ -1,0 +1,185 @@
+//! Errors on the request side: building a request, and decoding one off the wire.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What was wrong with a request parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestErrorKind {
+    /// A required parameter is absent.
+    Missing,
+    /// A parameter that must not be empty is empty.
+    Empty,
+    /// An `InstanceIds` element is the empty string.
+    EmptyItem {
+        /// Zero-based index of the element.
+        index: usize,
+    },
+    /// `InstanceIds` holds a number of IDs outside `1..=100`.
+    Count {
+        /// How many IDs were given.
+        found: usize,
+    },
+    /// A value is longer than its documented maximum, counted in characters.
+    TooLong {
+        /// The documented maximum.
+        max: usize,
+        /// The length found.
+        found: usize,
+    },
+    /// A value does not have the required syntax (JSON array of strings, timestamp,
+    /// integer, `JSON`/`XML`).
+    Malformed,
+    /// The same parameter appears twice in a query.
+    Duplicate,
+    /// A `%` in the query is not followed by two hex digits.
+    BadEscape,
+    /// A decoded parameter is not UTF-8.
+    InvalidUtf8,
+    /// `Action` names neither AttachInstanceRamRole nor DetachInstanceRamRole.
+    UnknownAction,
+    /// `Version` is not `2014-05-26`.
+    UnsupportedVersion,
+    /// `SignatureMethod` or `SignatureVersion` is not `HMAC-SHA1` / `1.0`.
+    UnsupportedSignature,
+    /// The signature does not match the one computed with the given secret.
+    SignatureMismatch,
+}
+
+/// A request parameter broke a rule: which parameter, which rule, and where.
+///
+/// Produced when building a request (the position is then a byte offset inside the
+/// parameter's value, where one applies) and when decoding a query string (a byte offset
+/// inside the query). [`RequestError::code`] gives the error code the ECS server returns
+/// for the same problem, so a mock server can answer as the real one does.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RequestError {
+    kind: RequestErrorKind,
+    param: Cow<'static, str>,
+    offset: Option<usize>,
+    detail: Option<Box<str>>,
+}
+
+impl RequestError {
+    pub(crate) fn new(kind: RequestErrorKind, param: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            param: param.into(),
+            offset: None,
+            detail: None,
+        }
+    }
+
+    pub(crate) fn at(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Shifts a position inside a value to a position inside the enclosing query.
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        self.offset = Some(self.offset.unwrap_or(0) + by);
+        self
+    }
+
+    pub(crate) fn with_detail(mut self, detail: impl Into<Box<str>>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The rule that was broken.
+    pub fn kind(&self) -> RequestErrorKind {
+        self.kind
+    }
+
+    /// The parameter's API name, such as `InstanceIds`.
+    pub fn param(&self) -> &str {
+        &self.param
+    }
+
+    /// Byte offset of the problem: inside the query when decoding, inside the value when
+    /// building (for `InstanceIds` JSON text and timestamps).
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    /// The error code the ECS server uses for this problem.
+    ///
+    /// The documented codes are used where one exists (`MissingParameter.InstanceIds`,
+    /// `MissingParameter.RegionId`, `MissingParameter.RamRoleName`,
+    /// `InvalidInstanceIds.Malformed`); signature problems give `IncompleteSignature` or
+    /// `SignatureDoesNotMatch`; anything else is `InvalidParameter`.
+    pub fn code(&self) -> &'static str {
+        use RequestErrorKind::*;
+        match (self.kind, &*self.param) {
+            (SignatureMismatch, _) => "SignatureDoesNotMatch",
+            (UnsupportedSignature, _) | (Missing, "Signature") => "IncompleteSignature",
+            (UnknownAction, _) => "InvalidAction",
+            (_, "InstanceIds") if self.kind != Missing => "InvalidInstanceIds.Malformed",
+            (Missing | Empty, name) => missing_code(name).unwrap_or("InvalidParameter"),
+            _ => "InvalidParameter",
+        }
+    }
+}
+
+/// `MissingParameter.<Name>` for the parameters the server requires.
+fn missing_code(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "InstanceIds" => "MissingParameter.InstanceIds",
+        "RegionId" => "MissingParameter.RegionId",
+        "RamRoleName" => "MissingParameter.RamRoleName",
+        "Action" => "MissingParameter.Action",
+        "Version" => "MissingParameter.Version",
+        "AccessKeyId" => "MissingParameter.AccessKeyId",
+        "SignatureNonce" => "MissingParameter.SignatureNonce",
+        "Timestamp" => "MissingParameter.Timestamp",
+        "SignatureMethod" => "MissingParameter.SignatureMethod",
+        "SignatureVersion" => "MissingParameter.SignatureVersion",
+        _ => return None,
+    })
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use RequestErrorKind::*;
+        let p = &self.param;
+        match self.kind {
+            Missing => write!(f, "{p} is required but missing")?,
+            Empty => write!(f, "{p} must not be empty")?,
+            EmptyItem { index } => write!(f, "{p}[{index}] is an empty string")?,
+            Count { found } => write!(f, "{p} must hold 1 to 100 IDs, found {found}")?,
+            TooLong { max, found } => {
+                write!(f, "{p} must be at most {max} characters, found {found}")?
+            }
+            Malformed => write!(f, "{p} is malformed")?,
+            Duplicate => write!(f, "{p} appears more than once")?,
+            BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
+            InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
+            UnknownAction => write!(f, "{p} names an unsupported action")?,
+            UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
+            UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
+            SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " (at byte {offset})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestError")
+            .field("kind", &self.kind)
+            .field("param", &self.param)
+            .field("offset", &self.offset)
+            .field("code", &self.code())
+            .field("message", &self.to_string())
+            .finish()
+    }
+}
+
+impl std::error::Error for RequestError {}
