@@ -41,7 +41,9 @@ impl InstanceIds {
         let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
         check_items(&ids)?;
         // Serializing a list of strings cannot fail.
-        let json = serde_json::to_string(&ids).unwrap_or_default().into_boxed_str();
+        let json = serde_json::to_string(&ids)
+            .unwrap_or_default()
+            .into_boxed_str();
         Ok(Self { ids, json })
     }
 
@@ -54,7 +56,10 @@ impl InstanceIds {
         let ids: Vec<String> = serde_json::from_str(text).map_err(|e| {
             RequestError::new(RequestErrorKind::Malformed, PARAM)
                 .at(byte_offset(text, e.line(), e.column()))
-                .with_detail(format!("not a JSON array of strings ({})", e.classify_text()))
+                .with_detail(format!(
+                    "not a JSON array of strings ({})",
+                    e.classify_text()
+                ))
         })?;
         check_items(&ids)?;
         Ok(Self {
@@ -147,16 +152,52 @@ mod tests {
         assert!(InstanceIds::new(hundred.clone()).is_ok());
         let mut many = hundred;
         many.push("i-x".into());
-        let table: [(Result<InstanceIds, RequestError>, RequestErrorKind, Option<usize>); 8] = [
-            (InstanceIds::new(many), RequestErrorKind::Count { found: 101 }, None),
-            (InstanceIds::new(Vec::<String>::new()), RequestErrorKind::Count { found: 0 }, None),
-            (InstanceIds::new(["i-1", ""]), RequestErrorKind::EmptyItem { index: 1 }, None),
-            (InstanceIds::from_json("[]"), RequestErrorKind::Count { found: 0 }, None),
-            (InstanceIds::from_json("i-1"), RequestErrorKind::Malformed, Some(0)),
+        let table: [(
+            Result<InstanceIds, RequestError>,
+            RequestErrorKind,
+            Option<usize>,
+        ); 8] = [
+            (
+                InstanceIds::new(many),
+                RequestErrorKind::Count { found: 101 },
+                None,
+            ),
+            (
+                InstanceIds::new(Vec::<String>::new()),
+                RequestErrorKind::Count { found: 0 },
+                None,
+            ),
+            (
+                InstanceIds::new(["i-1", ""]),
+                RequestErrorKind::EmptyItem { index: 1 },
+                None,
+            ),
+            (
+                InstanceIds::from_json("[]"),
+                RequestErrorKind::Count { found: 0 },
+                None,
+            ),
+            (
+                InstanceIds::from_json("i-1"),
+                RequestErrorKind::Malformed,
+                Some(0),
+            ),
             // The parser stops at the `]` (byte 7), where a value was due.
-            (InstanceIds::from_json("[\"i-1\",]"), RequestErrorKind::Malformed, Some(7)),
-            (InstanceIds::from_json("[\"i-1\"] x"), RequestErrorKind::Malformed, Some(8)),
-            (InstanceIds::from_json("[\"\"]"), RequestErrorKind::EmptyItem { index: 0 }, None),
+            (
+                InstanceIds::from_json("[\"i-1\",]"),
+                RequestErrorKind::Malformed,
+                Some(7),
+            ),
+            (
+                InstanceIds::from_json("[\"i-1\"] x"),
+                RequestErrorKind::Malformed,
+                Some(8),
+            ),
+            (
+                InstanceIds::from_json("[\"\"]"),
+                RequestErrorKind::EmptyItem { index: 0 },
+                None,
+            ),
         ];
         for (i, (got, kind, offset)) in table.into_iter().enumerate() {
             let err = got.unwrap_err();

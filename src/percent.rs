@@ -98,7 +98,10 @@ mod tests {
         assert_eq!(form_decode("a+b%2Bc").unwrap(), "a b+c");
         assert_eq!(form_decode("[\"i-1\"]").unwrap(), "[\"i-1\"]");
         assert_eq!(form_decode("%E9%98%BF").unwrap(), "阿");
-        assert!(matches!(form_decode("plain").unwrap(), Cow::Borrowed("plain")));
+        assert!(matches!(
+            form_decode("plain").unwrap(),
+            Cow::Borrowed("plain")
+        ));
     }
 
     #[test]

@@ -91,8 +91,8 @@ impl IncomingRequest {
             None => e,
         };
 
-        let action = find("Action")
-            .ok_or_else(|| RequestError::new(RequestErrorKind::Missing, "Action"))?;
+        let action =
+            find("Action").ok_or_else(|| RequestError::new(RequestErrorKind::Missing, "Action"))?;
         let action = Action::parse(&action.value).ok_or_else(|| {
             RequestError::new(RequestErrorKind::UnknownAction, "Action").at(action.value_at)
         })?;
@@ -203,7 +203,9 @@ impl IncomingRequest {
 
     /// Every decoded (name, value) pair, in wire order, `Signature` included.
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.params.iter().map(|p| (p.name.as_str(), p.value.as_str()))
+        self.params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.as_str()))
     }
 
     /// The decoded value of one parameter.
@@ -241,7 +243,10 @@ impl IncomingRequest {
             match self.param(name) {
                 None => return Err(RequestError::new(RequestErrorKind::Missing, name)),
                 Some(v) if v != want => {
-                    return Err(RequestError::new(RequestErrorKind::UnsupportedSignature, name));
+                    return Err(RequestError::new(
+                        RequestErrorKind::UnsupportedSignature,
+                        name,
+                    ));
                 }
                 Some(_) => {}
             }
@@ -254,13 +259,17 @@ impl IncomingRequest {
         };
         let ok = claimed.is_ok_and(|bytes| {
             use hmac::Mac as _;
-            sign::mac(secret, &string_to_sign).verify_slice(&bytes).is_ok()
+            sign::mac(secret, &string_to_sign)
+                .verify_slice(&bytes)
+                .is_ok()
         });
         if ok {
             Ok(())
         } else {
-            Err(RequestError::new(RequestErrorKind::SignatureMismatch, "Signature")
-                .with_detail(format!("server string to sign is:{string_to_sign}")))
+            Err(
+                RequestError::new(RequestErrorKind::SignatureMismatch, "Signature")
+                    .with_detail(format!("server string to sign is:{string_to_sign}")),
+            )
         }
     }
 }
@@ -303,7 +312,9 @@ fn split(query: &str) -> Result<Vec<Param>, RequestError> {
 
 fn fault(fault: DecodeFault, param: String, base: usize) -> RequestError {
     match fault {
-        DecodeFault::BadEscape(i) => RequestError::new(RequestErrorKind::BadEscape, param).at(base + i),
+        DecodeFault::BadEscape(i) => {
+            RequestError::new(RequestErrorKind::BadEscape, param).at(base + i)
+        }
         DecodeFault::InvalidUtf8(i) => {
             RequestError::new(RequestErrorKind::InvalidUtf8, param).at(base + i)
         }

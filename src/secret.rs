@@ -21,7 +21,10 @@ impl AccessKeySecret {
     pub fn new(secret: impl Into<String>) -> Result<Self, RequestError> {
         let secret = Zeroizing::new(secret.into());
         if secret.is_empty() {
-            return Err(RequestError::new(RequestErrorKind::Empty, "AccessKeySecret"));
+            return Err(RequestError::new(
+                RequestErrorKind::Empty,
+                "AccessKeySecret",
+            ));
         }
         Ok(Self(secret))
     }

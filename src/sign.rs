@@ -47,7 +47,11 @@ impl SignatureStages {
 ///
 /// `params` are unencoded (name, value) pairs, `Signature` excluded; empty values are
 /// signed as `name=`. Order does not matter: they are sorted by name, byte-wise.
-pub fn sign_params<K, V>(method: Method, params: &[(K, V)], secret: &AccessKeySecret) -> SignatureStages
+pub fn sign_params<K, V>(
+    method: Method,
+    params: &[(K, V)],
+    secret: &AccessKeySecret,
+) -> SignatureStages
 where
     K: AsRef<str>,
     V: AsRef<str>,
@@ -75,7 +79,11 @@ pub(crate) fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a 
 }
 
 /// The string-to-sign and signature for an already canonical query.
-pub(crate) fn stages(method: Method, canonical_query: String, secret: &AccessKeySecret) -> SignatureStages {
+pub(crate) fn stages(
+    method: Method,
+    canonical_query: String,
+    secret: &AccessKeySecret,
+) -> SignatureStages {
     let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = BASE64.encode(hmac_sha1(secret, &string_to_sign));
     SignatureStages {

@@ -33,7 +33,11 @@ impl Timestamp {
             let Some(&got) = b.get(i) else {
                 return Err(malformed(i, "text ends early"));
             };
-            let ok = if want == b'd' { got.is_ascii_digit() } else { got == want };
+            let ok = if want == b'd' {
+                got.is_ascii_digit()
+            } else {
+                got == want
+            };
             if !ok {
                 return Err(malformed(i, "unexpected character"));
             }
