@@ -1,6 +1,5 @@
 //! An IO-free codec for two Alibaba Cloud ECS RPC operations (API version 2014-05-26):
-//! [AttachInstanceRamRole](AttachInstanceRamRole) and
-//! [DetachInstanceRamRole](DetachInstanceRamRole).
+//! [`AttachInstanceRamRole`] and [`DetachInstanceRamRole`].
 //!
 //! - **Requests**: typed, validated at construction, encoded infallibly into the
 //!   canonical RPC query, and signed with signature V1 (HMAC-SHA1). The timestamp and
@@ -64,3 +63,7 @@ pub use request_error::{RequestError, RequestErrorKind};
 pub use secret::AccessKeySecret;
 pub use sign::{SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, sign_params};
 pub use timestamp::Timestamp;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -42,6 +42,10 @@ CASES = {
         "Policy": '{"Statement": [{"Action": "*"}]}', "OwnerId": "1234567890123456",
         "ResourceOwnerId": "42", "ResourceOwnerAccount": "owner@example.com"}),
         "SecurityToken": "sts token/+="}),
+    # The envelope example of issue 2 / corpus/README.md (with an STS token).
+    "adapter_issue_example": ("POST", {**op("AttachInstanceRamRole", "JSON", {
+        "InstanceIds": '["i-1","i-2"]', "RamRoleName": "EcsRole", "RegionId": "cn-hangzhou"}),
+        "SecurityToken": "optional"}),
 }
 
 if __name__ == "__main__":
