@@ -38,29 +38,43 @@
 
 mod attach;
 mod credentials;
+mod decode_error;
 mod detach;
 mod instance_ids;
+mod json_decode;
+mod limits;
 mod method;
 mod params;
 mod percent;
 mod request;
 mod request_decode;
 mod request_error;
+mod response;
+mod response_decode;
+mod response_encode;
 mod secret;
+mod service_error;
 mod sign;
 mod timestamp;
+mod xml_decode;
 
 pub use attach::{AttachInstanceRamRole, AttachInstanceRamRoleBuilder};
 pub use credentials::{Credentials, Nonce};
+pub use decode_error::{DecodeError, DecodeErrorKind, ResponseError};
 pub use detach::{DetachInstanceRamRole, DetachInstanceRamRoleBuilder};
 pub use instance_ids::InstanceIds;
+pub use limits::Limits;
 pub use method::{Format, Method};
 pub use params::{OwnerParams, POLICY_MAX_CHARS};
 pub use percent::{RPC_ENCODE_SET, percent_encode};
 pub use request::{API_VERSION, Action, EncodeOptions, EncodedRequest, Request, SignedRequest};
 pub use request_decode::IncomingRequest;
 pub use request_error::{RequestError, RequestErrorKind};
+pub use response::{InstanceRamRoleSet, InstanceResult, Response};
+pub use response_decode::ResponseDecoder;
+pub use response_encode::XmlEncodeError;
 pub use secret::AccessKeySecret;
+pub use service_error::{ErrorCode, ServiceError};
 pub use sign::{SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, sign_params};
 pub use timestamp::Timestamp;
 

@@ -3,10 +3,11 @@
 //! `Err` means no verdict could be produced (the envelope itself is unusable); every
 //! problem with the request or body inside a usable envelope is a verdict.
 
+use base64::Engine as _;
 use ecs_ramrole::{
     AccessKeySecret, Action, AttachInstanceRamRole, Credentials, DetachInstanceRamRole,
     EncodeOptions, Format, InstanceIds, Method, Nonce, Request, RequestError, RequestErrorKind,
-    Timestamp, sign_params,
+    ResponseDecoder, ResponseError, ServiceError, Timestamp, sign_params,
 };
 use serde_json::{Map, Value, json};
 
@@ -21,6 +22,7 @@ pub(crate) fn handle(input: &[u8]) -> Result<Value, String> {
     Ok(match kind {
         Some("request") => request(&envelope).unwrap_or_else(Reject::into_verdict),
         Some("sign") => sign(&envelope).unwrap_or_else(Reject::into_verdict),
+        Some("response") => response(&envelope)?,
         Some(other) => unsupported(&format!("kind {other:?} is not implemented")),
         None => return Err("envelope lacks a \"kind\"".into()),
     })
@@ -342,4 +344,91 @@ fn sign(envelope: &Value) -> Result<Value, Reject> {
         json!({"outcome": "signature", "canonical_query": stages.canonical_query(),
               "string_to_sign": stages.string_to_sign(), "signature": stages.signature()}),
     )
+}
+
+/// `kind: "response"`. Problems with the envelope itself (no status, bad Base64) mean no
+/// verdict; everything about the body is a verdict.
+fn response(envelope: &Value) -> Result<Value, String> {
+    let Some(action) = envelope
+        .get("operation")
+        .and_then(Value::as_str)
+        .and_then(Action::parse)
+    else {
+        return Ok(unsupported("unknown operation"));
+    };
+    let http = envelope
+        .get("http")
+        .ok_or("response envelope lacks \"http\"")?;
+    let status = http
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .ok_or("http.status is not an HTTP status")?;
+    let content_type = match http.get("headers") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(headers)) => {
+            headers
+                .iter()
+                .find_map(|pair| match pair.as_array().map(Vec::as_slice) {
+                    Some([Value::String(name), Value::String(value)])
+                        if name.eq_ignore_ascii_case("content-type") =>
+                    {
+                        Some(value.as_str())
+                    }
+                    _ => None,
+                })
+        }
+        Some(_) => return Err("http.headers is not an array of [name, value] pairs".into()),
+    };
+    let requested = match envelope
+        .get("format")
+        .or_else(|| envelope.get("requested_format"))
+    {
+        None | Some(Value::Null) => None,
+        Some(Value::String(f)) => {
+            Some(Format::parse(f).ok_or_else(|| format!("format {f:?} is not json or xml"))?)
+        }
+        Some(other) => return Err(format!("format is not a string: {other}")),
+    };
+    let body = match envelope.get("body_base64") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(b64)) => base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .map_err(|e| format!("body_base64 is not Base64: {e}"))?,
+        Some(other) => return Err(format!("body_base64 is not a string: {other}")),
+    };
+    let decoder = ResponseDecoder::new(action).requested_format(requested);
+    Ok(match decoder.decode(status, content_type, &body) {
+        Ok(response) => {
+            // The normalized value is the JSON-response shape: the JSON encoding, parsed.
+            let value: Value = serde_json::from_str(&response.to_json())
+                .map_err(|e| format!("internal: re-encoded response is not JSON: {e}"))?;
+            json!({"outcome": "output", "value": value})
+        }
+        Err(ResponseError::Service(e)) => {
+            json!({"outcome": "service_error", "error": service_error(&e)})
+        }
+        Err(ResponseError::Decode(e)) => {
+            json!({"outcome": "reject", "reject_kind": e.kind().as_str(), "message": e.to_string()})
+        }
+    })
+}
+
+fn service_error(e: &ServiceError) -> Value {
+    let mut error = Map::new();
+    error.insert("http_status".into(), json!(e.http_status));
+    let mut put = |key: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            error.insert(key.into(), json!(v));
+        }
+    };
+    put("code", e.code.as_ref().map(|c| c.as_str()));
+    put("message", e.message.as_deref());
+    put("request_id", e.request_id.as_deref());
+    put("host_id", e.host_id.as_deref());
+    put("recommend", e.recommend.as_deref());
+    if let Some(detail) = &e.access_denied_detail {
+        error.insert("access_denied_detail".into(), Value::Object(detail.clone()));
+    }
+    Value::Object(error)
 }

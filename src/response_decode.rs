@@ -1,0 +1,155 @@
+//! The one entry point for responses: status, content type and body in; the typed
+//! response, the service's error, or a decode error out.
+
+use crate::decode_error::{DecodeError, DecodeErrorKind, ResponseError};
+use crate::limits::Limits;
+use crate::method::Format;
+use crate::request::Action;
+use crate::response::Response;
+use crate::service_error::ServiceError;
+use crate::{json_decode, xml_decode};
+
+/// Decodes the responses of one operation.
+///
+/// ```
+/// use ecs_ramrole::{Action, ResponseDecoder};
+///
+/// let body = br#"{"RequestId":"R","TotalCount":1,"FailCount":0,"RamRoleName":"Role",
+///   "AttachInstanceRamRoleResults":{"AttachInstanceRamRoleResult":[
+///     {"InstanceId":"i-1","Code":"200","Message":"success"}]}}"#;
+/// let decoder = ResponseDecoder::new(Action::AttachInstanceRamRole);
+/// let response = decoder.decode(200, Some("application/json;charset=utf-8"), body).unwrap();
+/// assert!(response.results()[0].succeeded());
+/// assert_eq!(response.fail_count_agrees(), Some(true));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseDecoder {
+    action: Action,
+    requested: Option<Format>,
+    limits: Limits,
+}
+
+impl ResponseDecoder {
+    /// A decoder for `action`'s responses, with the default [`Limits`].
+    pub fn new(action: Action) -> Self {
+        Self {
+            action,
+            requested: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The `Format` the request asked for: used when the content type names neither
+    /// JSON nor XML.
+    pub fn requested_format(mut self, format: Option<Format>) -> Self {
+        self.requested = format;
+        self
+    }
+
+    /// Replaces the limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The body's format: from the content type when it names JSON or XML, else the
+    /// requested format, else the first byte after an optional UTF-8 BOM and whitespace
+    /// (`<` is XML; `{` or `[` is JSON).
+    pub fn detect_format(&self, content_type: Option<&str>, body: &[u8]) -> Option<Format> {
+        content_type
+            .and_then(format_of_content_type)
+            .or(self.requested)
+            .or_else(|| sniff(body))
+    }
+
+    /// Decodes a response.
+    ///
+    /// # Errors
+    /// [`ResponseError::Service`] for any status outside 200..=299, whatever the body
+    /// holds (an unreadable body gives a service error carrying only the status);
+    /// [`ResponseError::Decode`] for a 2xx body that is not the operation's response.
+    pub fn decode<'a>(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &'a [u8],
+    ) -> Result<Response<'a>, ResponseError> {
+        if !(200..=299).contains(&status) {
+            let error = self.decode_error(status, content_type, body);
+            return Err(ResponseError::Service(Box::new(error)));
+        }
+        if body.len() > self.limits.max_body_bytes {
+            return Err(ResponseError::Decode(DecodeError::at(
+                DecodeErrorKind::LimitExceeded,
+                body,
+                self.limits.max_body_bytes,
+                format!(
+                    "the body is larger than {} bytes",
+                    self.limits.max_body_bytes
+                ),
+            )));
+        }
+        let decoded = match self.detect_format(content_type, body) {
+            Some(Format::Xml) => xml_decode::decode_response(self.action, body, self.limits),
+            Some(Format::Json) => json_decode::decode_response(self.action, body, self.limits),
+            None => Err(DecodeError::at(
+                DecodeErrorKind::MalformedBody,
+                body,
+                first_significant(body),
+                "the body is neither XML nor JSON",
+            )),
+        };
+        decoded.map_err(ResponseError::Decode)
+    }
+
+    /// Decodes a non-2xx body as an error body, falling back to the status alone.
+    pub fn decode_error(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> ServiceError {
+        let parsed = if body.len() > self.limits.max_body_bytes {
+            None
+        } else {
+            match self.detect_format(content_type, body) {
+                Some(Format::Xml) => xml_decode::decode_error(status, body, self.limits),
+                Some(Format::Json) => json_decode::decode_error(status, body, self.limits),
+                None => None,
+            }
+        };
+        parsed.unwrap_or_else(|| ServiceError::status_only(status))
+    }
+}
+
+fn format_of_content_type(content_type: &str) -> Option<Format> {
+    let lower = content_type.to_ascii_lowercase();
+    if lower.contains("json") {
+        Some(Format::Json)
+    } else if lower.contains("xml") {
+        Some(Format::Xml)
+    } else {
+        None
+    }
+}
+
+fn first_significant(body: &[u8]) -> usize {
+    let start = if body.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    start
+        + body[start..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(body.len() - start)
+}
+
+fn sniff(body: &[u8]) -> Option<Format> {
+    match body.get(first_significant(body)) {
+        Some(b'<') => Some(Format::Xml),
+        Some(b'{' | b'[') => Some(Format::Json),
+        _ => None,
+    }
+}

@@ -1,0 +1,543 @@
+//! XML bodies, decoded straight from quick-xml's events: no DOM, strings borrowed from the
+//! body unless they hold entities, CDATA next to text, or CR characters.
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use serde_json::{Map, Value};
+
+use crate::decode_error::{DecodeError, DecodeErrorKind as Kind};
+use crate::limits::Limits;
+use crate::request::Action;
+use crate::response::{InstanceRamRoleSet, InstanceResult, Response};
+use crate::service_error::{ErrorCode, ServiceError};
+
+/// A structural event: what the decoder acts on once comments, processing instructions
+/// and whitespace are set aside.
+enum Node<'a> {
+    Start(BytesStart<'a>),
+    Empty(BytesStart<'a>),
+    End,
+}
+
+struct Decoder<'a> {
+    reader: Reader<&'a [u8]>,
+    /// The whole body, for positions; `text` starts `base` bytes into it (after a BOM).
+    body: &'a [u8],
+    base: usize,
+    limits: Limits,
+    /// Where the event being handled started, relative to `text`.
+    event_at: usize,
+    depth: usize,
+}
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+/// Decodes a success body whose root must be `<{Action}Response>`.
+pub(crate) fn decode_response<'a>(
+    action: Action,
+    body: &'a [u8],
+    limits: Limits,
+) -> Result<Response<'a>> {
+    let mut d = Decoder::new(body, limits)?;
+    let names = action.names();
+    let (root, empty) = d.root()?;
+    if local(&root) != names.root {
+        return Err(d.error_at_event(
+            Kind::UnexpectedShape,
+            format!(
+                "expected root element <{}>, found <{}>",
+                names.root,
+                local(&root)
+            ),
+        ));
+    }
+    let mut response = Response::new(action);
+    if !empty {
+        d.fields(|d, name, start| match name {
+            "RequestId" => d.string(&mut response.request_id, start),
+            "RamRoleName" => d.string(&mut response.ram_role_name, start),
+            "TotalCount" => d.number(&mut response.total_count, start),
+            "FailCount" => d.number(&mut response.fail_count, start),
+            n if n == names.results => {
+                d.list(&mut response.results, start, names.result, |d, start| {
+                    d.instance_result(action, start)
+                })
+            }
+            _ => d.skip(start),
+        })?;
+    }
+    d.epilog()?;
+    Ok(response)
+}
+
+/// Decodes an `<Error>` body; `None` when the body is anything else.
+pub(crate) fn decode_error(status: u16, body: &[u8], limits: Limits) -> Option<ServiceError> {
+    let mut d = Decoder::new(body, limits).ok()?;
+    let (root, empty) = d.root().ok()?;
+    if local(&root) != "Error" {
+        return None;
+    }
+    let mut e = ServiceError::status_only(status);
+    if !empty {
+        let mut code = None;
+        let (mut message, mut request_id, mut host_id, mut recommend) = (None, None, None, None);
+        let mut detail = None;
+        d.fields(|d, name, start| match name {
+            "Code" => d.string(&mut code, start),
+            "Message" => d.string(&mut message, start),
+            "RequestId" => d.string(&mut request_id, start),
+            "HostId" => d.string(&mut host_id, start),
+            "Recommend" => d.string(&mut recommend, start),
+            "AccessDeniedDetail" | "accessDeniedDetail" => d.detail(&mut detail, start),
+            _ => d.skip(start),
+        })
+        .ok()?;
+        d.epilog().ok()?;
+        e.code = code.map(|c: Cow<'_, str>| ErrorCode::parse(&c));
+        e.message = message.map(Cow::into_owned);
+        e.request_id = request_id.map(Cow::into_owned);
+        e.host_id = host_id.map(Cow::into_owned);
+        e.recommend = recommend.map(Cow::into_owned);
+        e.access_denied_detail = detail;
+    }
+    Some(e)
+}
+
+fn local<'b>(start: &'b BytesStart<'_>) -> &'b str {
+    start.local_name().into_inner()
+}
+
+/// Whether a start tag was `<x/>` (nothing inside) or `<x>` (content follows).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Empty,
+    Content,
+}
+
+impl<'a> Decoder<'a> {
+    fn new(body: &'a [u8], limits: Limits) -> Result<Self> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let base = if body.starts_with(BOM) { BOM.len() } else { 0 };
+        let text = std::str::from_utf8(&body[base..]).map_err(|e| {
+            DecodeError::at(
+                Kind::MalformedBody,
+                body,
+                base + e.valid_up_to(),
+                "the body is not UTF-8",
+            )
+        })?;
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.allow_unmatched_ends = false;
+        config.check_comments = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        Ok(Self {
+            reader,
+            body,
+            base,
+            limits,
+            event_at: 0,
+            depth: 0,
+        })
+    }
+
+    fn error_at(&self, kind: Kind, offset: usize, message: impl Into<Box<str>>) -> DecodeError {
+        DecodeError::at(kind, self.body, self.base + offset, message)
+    }
+
+    fn error_at_event(&self, kind: Kind, message: impl Into<Box<str>>) -> DecodeError {
+        self.error_at(kind, self.event_at, message)
+    }
+
+    /// The next raw event, with quick-xml's own errors and the forbidden constructs turned
+    /// into decode errors, and the nesting depth tracked.
+    fn event(&mut self) -> Result<Event<'a>> {
+        self.event_at = pos(self.reader.buffer_position());
+        let event = self.reader.read_event().map_err(|e| {
+            let at = pos(self.reader.error_position());
+            self.error_at(Kind::MalformedBody, at, e.to_string())
+        })?;
+        match &event {
+            Event::DocType(_) => {
+                return Err(self.error_at_event(
+                    Kind::ForbiddenConstruct,
+                    "DOCTYPE is not allowed (entities are never expanded)",
+                ));
+            }
+            Event::Start(start) | Event::Empty(start) => {
+                self.check_attributes(start)?;
+                if matches!(event, Event::Start(_)) {
+                    self.depth += 1;
+                    if self.depth > self.limits.max_depth {
+                        return Err(self.error_at_event(
+                            Kind::LimitExceeded,
+                            format!("elements nest deeper than {}", self.limits.max_depth),
+                        ));
+                    }
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Ok(event)
+    }
+
+    /// Attributes are ignored, but a malformed one still makes the body malformed.
+    fn check_attributes(&self, start: &BytesStart<'_>) -> Result<()> {
+        for attribute in start.attributes() {
+            attribute.map_err(|e| self.error_at_event(Kind::MalformedBody, e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// The next start, empty or end tag. Whitespace, comments and processing
+    /// instructions are skipped; other content here is misplaced.
+    fn node(&mut self) -> Result<Node<'a>> {
+        loop {
+            match self.event()? {
+                Event::Start(e) => return Ok(Node::Start(e)),
+                Event::Empty(e) => return Ok(Node::Empty(e)),
+                Event::End(_) => return Ok(Node::End),
+                Event::Text(t) if is_xml_space(&t) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err(self.error_at_event(
+                        Kind::UnexpectedShape,
+                        "text where only elements are expected",
+                    ));
+                }
+                Event::Decl(_) => {
+                    return Err(self.error_at_event(
+                        Kind::MalformedBody,
+                        "an XML declaration is only allowed at the start",
+                    ));
+                }
+                Event::Eof => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
+                    );
+                }
+                Event::DocType(_) => unreachable!("rejected in event()"),
+            }
+        }
+    }
+
+    /// The prolog (declaration, comments, whitespace) and the root element's start tag.
+    fn root(&mut self) -> Result<(BytesStart<'a>, bool)> {
+        let mut first = true;
+        loop {
+            let event = self.event()?;
+            match event {
+                Event::Start(e) => return Ok((e, false)),
+                Event::Empty(e) => return Ok((e, true)),
+                Event::Decl(_) if first => {}
+                Event::Text(t) if is_xml_space(&t) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "the body has no root element")
+                    );
+                }
+                _ => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "content before the root element")
+                    );
+                }
+            }
+            first = false;
+        }
+    }
+
+    /// After the root: only whitespace, comments and processing instructions.
+    fn epilog(&mut self) -> Result<()> {
+        loop {
+            match self.event()? {
+                Event::Eof => return Ok(()),
+                Event::Text(t) if is_xml_space(&t) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                _ => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "content after the root element")
+                    );
+                }
+            }
+        }
+    }
+
+    /// Runs `field` for each child element of the element just opened, until its end tag.
+    /// `field` must consume the child (through `string`, `number`, `list`, `skip`...).
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &str, Open) -> Result<()>) -> Result<()> {
+        loop {
+            let (start, open) = match self.node()? {
+                Node::End => return Ok(()),
+                Node::Start(e) => (e, Open::Content),
+                Node::Empty(e) => (e, Open::Empty),
+            };
+            field(self, local(&start), open)?;
+        }
+    }
+
+    /// A string field; a second occurrence is an error.
+    fn string(&mut self, slot: &mut Option<Cow<'a, str>>, open: Open) -> Result<()> {
+        if slot.is_some() {
+            return Err(self.error_at_event(Kind::UnexpectedShape, "a field appears twice"));
+        }
+        *slot = Some(self.text(open)?);
+        Ok(())
+    }
+
+    /// A `u32` field: digits, optionally surrounded by XML whitespace.
+    fn number(&mut self, slot: &mut Option<u32>, open: Open) -> Result<()> {
+        let at = self.event_at;
+        let mut text = None;
+        self.string(&mut text, open)?;
+        let text = text.unwrap_or_default();
+        let digits = text.trim_matches(is_xml_space_char);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.error_at(
+                Kind::TypeMismatch,
+                at,
+                format!("expected a number, found {text:?}"),
+            ));
+        }
+        *slot = Some(digits.parse().map_err(|_| {
+            self.error_at(
+                Kind::TypeMismatch,
+                at,
+                format!("{digits} does not fit in 32 bits"),
+            )
+        })?);
+        Ok(())
+    }
+
+    /// A boolean field: `true` or `false`, optionally surrounded by XML whitespace.
+    fn boolean(&mut self, slot: &mut Option<bool>, open: Open) -> Result<()> {
+        let at = self.event_at;
+        let mut text = None;
+        self.string(&mut text, open)?;
+        let text = text.unwrap_or_default();
+        *slot = Some(match text.trim_matches(is_xml_space_char) {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(self.error_at(
+                    Kind::TypeMismatch,
+                    at,
+                    format!("expected true or false, found {text:?}"),
+                ));
+            }
+        });
+        Ok(())
+    }
+
+    /// The text content of the element just opened, up to its end tag. Entities and
+    /// character references are resolved, CDATA taken as text, CR LF and lone CR
+    /// normalized to LF. A child element here is a type mismatch.
+    fn text(&mut self, open: Open) -> Result<Cow<'a, str>> {
+        if open == Open::Empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut acc: Option<Cow<'a, str>> = None;
+        loop {
+            let piece: Cow<'a, str> = match self.event()? {
+                Event::Text(t) => t.xml10_content(),
+                Event::CData(c) => c.xml10_content(),
+                Event::GeneralRef(r) => Cow::Owned(self.resolve(&r)?.to_string()),
+                Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Start(_) | Event::Empty(_) => {
+                    return Err(
+                        self.error_at_event(Kind::TypeMismatch, "an element inside a text field")
+                    );
+                }
+                Event::Decl(_) => {
+                    return Err(self.error_at_event(
+                        Kind::MalformedBody,
+                        "an XML declaration inside an element",
+                    ));
+                }
+                Event::Eof => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
+                    );
+                }
+                Event::DocType(_) => unreachable!("rejected in event()"),
+            };
+            acc = Some(match acc {
+                None => piece,
+                Some(prev) => Cow::Owned(prev.into_owned() + &piece),
+            });
+            if acc
+                .as_ref()
+                .is_some_and(|s| s.len() > self.limits.max_string_bytes)
+            {
+                return Err(self.error_at_event(
+                    Kind::LimitExceeded,
+                    format!(
+                        "a string is longer than {} bytes",
+                        self.limits.max_string_bytes
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// The five predefined entities and character references; anything else is undefined
+    /// (no DTD is ever read, so no other entity can be defined).
+    fn resolve(&self, r: &BytesRef<'_>) -> Result<char> {
+        let ch = match &**r {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            name if r.is_char_ref() => match r.resolve_char_ref() {
+                Ok(Some(ch)) if is_xml_char(ch) => ch,
+                _ => {
+                    return Err(self.error_at_event(
+                        Kind::MalformedBody,
+                        format!("&{name}; is not a valid XML character"),
+                    ));
+                }
+            },
+            name => {
+                return Err(
+                    self.error_at_event(Kind::MalformedBody, format!("undefined entity &{name};"))
+                );
+            }
+        };
+        Ok(ch)
+    }
+
+    /// A list wrapper: zero or more `item` elements; other children are skipped.
+    fn list<T>(
+        &mut self,
+        slot: &mut Option<Vec<T>>,
+        open: Open,
+        item: &str,
+        mut decode: impl FnMut(&mut Self, Open) -> Result<T>,
+    ) -> Result<()> {
+        if slot.is_some() {
+            return Err(self.error_at_event(Kind::UnexpectedShape, "a list wrapper appears twice"));
+        }
+        let mut items = Vec::new();
+        if open == Open::Content {
+            self.fields(|d, name, open| {
+                if name != item {
+                    return d.skip(open);
+                }
+                if items.len() == d.limits.max_items {
+                    return Err(d.error_at_event(
+                        Kind::LimitExceeded,
+                        format!("a list has more than {} items", d.limits.max_items),
+                    ));
+                }
+                items.push(decode(d, open)?);
+                Ok(())
+            })?;
+        }
+        *slot = Some(items);
+        Ok(())
+    }
+
+    fn instance_result(&mut self, action: Action, open: Open) -> Result<InstanceResult<'a>> {
+        let mut r = InstanceResult::default();
+        if open == Open::Empty {
+            return Ok(r);
+        }
+        self.fields(|d, name, open| match name {
+            "InstanceId" => d.string(&mut r.instance_id, open),
+            "Code" => d.string(&mut r.code, open),
+            "Message" => d.string(&mut r.message, open),
+            "Success" => d.boolean(&mut r.success, open),
+            "InstanceRamRoleSets" if action == Action::DetachInstanceRamRole => d.list(
+                &mut r.instance_ram_role_sets,
+                open,
+                "InstanceRamRoleSet",
+                Self::role_set,
+            ),
+            _ => d.skip(open),
+        })?;
+        Ok(r)
+    }
+
+    fn role_set(&mut self, open: Open) -> Result<InstanceRamRoleSet<'a>> {
+        let mut s = InstanceRamRoleSet::default();
+        if open == Open::Empty {
+            return Ok(s);
+        }
+        self.fields(|d, name, open| match name {
+            "InstanceId" => d.string(&mut s.instance_id, open),
+            "RamRoleName" => d.string(&mut s.ram_role_name, open),
+            _ => d.skip(open),
+        })?;
+        Ok(s)
+    }
+
+    /// `AccessDeniedDetail`: each child element becomes a string entry.
+    fn detail(&mut self, slot: &mut Option<Map<String, Value>>, open: Open) -> Result<()> {
+        if slot.is_some() {
+            return Err(self.error_at_event(Kind::UnexpectedShape, "a field appears twice"));
+        }
+        let mut map = Map::new();
+        if open == Open::Content {
+            self.fields(|d, name, open| {
+                let name = name.to_owned();
+                let value = d.text(open)?;
+                map.insert(name, Value::String(value.into_owned()));
+                Ok(())
+            })?;
+        }
+        *slot = Some(map);
+        Ok(())
+    }
+
+    /// Skips an unknown element and everything in it, still checking well-formedness.
+    fn skip(&mut self, open: Open) -> Result<()> {
+        if open == Open::Empty {
+            return Ok(());
+        }
+        let depth = self.depth;
+        loop {
+            match self.event()? {
+                Event::End(_) if self.depth < depth => return Ok(()),
+                Event::GeneralRef(r) => {
+                    self.resolve(&r)?;
+                }
+                Event::Eof => {
+                    return Err(
+                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
+                    );
+                }
+                Event::Decl(_) => {
+                    return Err(self.error_at_event(
+                        Kind::MalformedBody,
+                        "an XML declaration inside an element",
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn pos(offset: u64) -> usize {
+    usize::try_from(offset).unwrap_or(usize::MAX)
+}
+
+fn is_xml_space_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_xml_space(text: &str) -> bool {
+    text.chars().all(is_xml_space_char)
+}
+
+/// XML 1.0 `Char`: what a character reference may name.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}

@@ -1,0 +1,990 @@
+#!/usr/bin/env python3
+"""Reference adapter (adapter protocol 1) for the ecs-ramrole conformance corpus.
+
+An independent, Python-standard-library-only implementation of the contract in
+corpus/README.md: it reads ONE JSON envelope on stdin and prints ONE JSON verdict on
+stdout, exit status 0 whenever a verdict was printed (rejects included).
+
+    python3 adapter.py < envelope.json
+    python3 adapter.py --mutant plus_for_space < envelope.json
+    python3 adapter.py --list-mutants
+
+It exists so that every `must` case of the corpus is checked by two independent
+implementations (this one and the Rust crate), and, through `--mutant NAME`, so CI can
+prove that the corpus catches each deliberately broken behaviour.
+
+An envelope that is not JSON, or lacks `"protocol": 1`, or is structurally unusable
+(for example `input` not an object) is a harness bug, not SDK input: the adapter
+prints a message on stderr and exits 2 without a verdict.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import re
+import sys
+from xml.parsers import expat
+
+API_VERSION = "2014-05-26"
+SIGNATURE_METHOD = "HMAC-SHA1"
+SIGNATURE_VERSION = "1.0"
+
+# Deliberately broken behaviours, selected with --mutant NAME (one at a time).
+MUTANTS = (
+    "plus_for_space",               # percent-encoding: space -> "+"
+    "star_unencoded",               # percent-encoding: "*" left literal
+    "tilde_encoded",                # percent-encoding: "~" -> "%7E"
+    "lowercase_hex",                # percent-encoding: "%c3" instead of "%C3"
+    "sort_case_insensitive",        # canonical query sorted case-insensitively
+    "no_amp_on_key",                # HMAC key = secret (no trailing "&")
+    "double_encode_missing",        # string to sign uses the canonical query as-is
+    "signature_not_urlencoded",     # "&Signature=" + raw Base64
+    "json_spaces_in_instance_ids",  # InstanceIds rendered with ", " separators
+    "drop_single_item_list",        # a one-item list decodes as empty
+    "empty_list_as_absent",         # a present but empty wrapper is omitted
+    "trim_string_text",             # XML string fields are stripped
+    "expand_dtd_entities",          # DOCTYPE accepted, internal entities expanded
+    "ignore_unknown_fails",         # unknown fields/elements -> unexpected_shape
+    "code_as_int",                  # numeric Code output as a JSON number
+    "error_message_lowercase_key",  # JSON error message read from "message"
+    "ignore_body",                  # every response -> output {}
+    "sign_get_always",              # string to sign always starts with GET
+    "accept_101_ids",               # no upper bound on the number of InstanceIds
+    "status_ignored",               # non-2xx bodies decoded as success bodies
+)
+
+MUTANT = None  # the active mutant name, or None for the correct behaviour
+
+
+def mutant(name):
+    """True when the named mutant is active (guards against typos in the names)."""
+    assert name in MUTANTS, name
+    return MUTANT == name
+
+
+# Nesting deeper than this (JSON containers or XML elements, the root counting as 1) is
+# answered with limit_exceeded. Real bodies nest about 6 levels deep.
+MAX_DEPTH = 256
+
+U32_MAX = 2**32 - 1
+I64_MAX = 2**63 - 1
+MAX_INSTANCE_IDS = 100
+MAX_POLICY_CHARS = 1024
+
+
+class Reject(Exception):
+    """A reject verdict: reject_kind from the README's closed vocabulary."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class Unsupported(Exception):
+    """An `unsupported` verdict (unknown kind or operation, other signing algorithm)."""
+
+
+class EnvelopeError(Exception):
+    """The envelope itself is unusable: no verdict, exit status 2."""
+
+
+# --------------------------------------------------------------------------------------
+# Strict JSON
+# --------------------------------------------------------------------------------------
+
+class JNum:
+    """A JSON number kept as its literal text.
+
+    Keeping the text (instead of int/float) lets us tell `1` from `1.0`, check ranges
+    without Python's int-conversion digit limit, and echo numbers inside
+    AccessDeniedDetail exactly as the server wrote them.
+    """
+
+    __slots__ = ("text", "is_int")
+
+    def __init__(self, text, is_int):
+        self.text = text
+        self.is_int = is_int
+
+    def int_value(self, max_digits=40):
+        """The integer value, or None when the literal has too many digits to matter."""
+        if not self.is_int or len(self.text.lstrip("-")) > max_digits:
+            return None
+        return int(self.text)
+
+
+class JObj(dict):
+    """A JSON object that remembers which keys occurred more than once.
+
+    Python's json keeps the last duplicate silently; the decoders need to know, because
+    a duplicated known field is unexpected_shape.
+    """
+
+    __slots__ = ("dups",)
+
+
+def _object_pairs(pairs):
+    obj = JObj()
+    obj.dups = set()
+    for key, value in pairs:
+        if key in obj:
+            obj.dups.add(key)
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name):
+    # NaN, Infinity and -Infinity are Python extensions, not JSON.
+    raise ValueError("non-JSON constant " + name)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _walk_strings_and_depth(value):
+    """Iteratively yields (string, depth) for every key and string value.
+
+    Iterative on purpose: the depth of bodies is only bounded by MAX_DEPTH afterwards.
+    """
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, str):
+            yield v, depth
+        elif isinstance(v, dict):
+            yield None, depth
+            for k, child in v.items():
+                yield k, depth
+                stack.append((child, depth + 1))
+        elif isinstance(v, list):
+            yield None, depth
+            for child in v:
+                stack.append((child, depth + 1))
+
+
+def strict_json_loads(text):
+    """json.loads, but strict RFC 8259: no NaN/Infinity, numbers as JNum, JObj objects.
+
+    Raises ValueError for anything that is not valid JSON (including strings holding
+    lone surrogates, which no UTF-8 consumer can represent) and RecursionError when the
+    C scanner's recursion limit is hit.
+    """
+    value = json.loads(
+        text,
+        object_pairs_hook=_object_pairs,
+        parse_int=lambda s: JNum(s, True),
+        parse_float=lambda s: JNum(s, False),
+        parse_constant=_reject_constant,
+    )
+    return value
+
+
+def check_json_tree(value):
+    """Rejects lone surrogates (malformed_body) and excessive nesting (limit_exceeded)."""
+    for s, depth in _walk_strings_and_depth(value):
+        if depth > MAX_DEPTH:
+            raise Reject("limit_exceeded", "JSON nesting deeper than %d" % MAX_DEPTH)
+        if s is not None and _LONE_SURROGATE.search(s):
+            raise Reject("malformed_body", "JSON string holds a lone surrogate")
+
+
+def dump_json(value):
+    """Serializes a verdict; JNum values are written back as their literal text."""
+    if isinstance(value, JNum):
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ",".join(dump_json(str(k)) + ":" + dump_json(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(dump_json(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------
+# Signature V1 (HMAC-SHA1)
+# --------------------------------------------------------------------------------------
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+
+
+def percent_encode(text):
+    """RFC 3986 encoding of the UTF-8 bytes: only A-Z a-z 0-9 - _ . ~ stay literal."""
+    unreserved = set(_UNRESERVED)
+    if mutant("star_unencoded"):
+        unreserved.add(ord("*"))
+    if mutant("tilde_encoded"):
+        unreserved.discard(ord("~"))
+    hex_format = "%%%02x" if mutant("lowercase_hex") else "%%%02X"
+    out = []
+    for byte in text.encode("utf-8"):
+        if byte in unreserved:
+            out.append(chr(byte))
+        elif byte == 0x20 and mutant("plus_for_space"):
+            out.append("+")
+        else:
+            out.append(hex_format % byte)
+    return "".join(out)
+
+
+def canonical_query(params):
+    """`enc(k)=enc(v)&...`, sorted by the raw names' UTF-8 bytes (= code point order)."""
+    if mutant("sort_case_insensitive"):
+        key = lambda item: (item[0].lower(), item[0])  # noqa: E731
+    else:
+        key = lambda item: item[0].encode("utf-8")  # noqa: E731
+    return "&".join(percent_encode(k) + "=" + percent_encode(v) for k, v in sorted(params.items(), key=key))
+
+
+def sign(method, secret, params):
+    """Returns (canonical_query, string_to_sign, signature) for Signature V1."""
+    query = canonical_query(params)
+    sts_method = "GET" if mutant("sign_get_always") else method
+    if mutant("double_encode_missing"):
+        string_to_sign = sts_method + "&%2F&" + query
+    else:
+        string_to_sign = sts_method + "&" + percent_encode("/") + "&" + percent_encode(query)
+    key = secret.encode("utf-8")
+    if not mutant("no_amp_on_key"):
+        key += b"&"
+    digest = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha1).digest()
+    return query, string_to_sign, base64.b64encode(digest).decode("ascii")
+
+
+# --------------------------------------------------------------------------------------
+# kind: "sign"
+# --------------------------------------------------------------------------------------
+
+def handle_sign(env):
+    inp = env.get("input")
+    if not isinstance(inp, dict):
+        raise EnvelopeError("sign envelope: input must be an object")
+    params = inp.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise EnvelopeError("sign envelope: input.params must be an object")
+    method = inp.get("method")
+    if method is None:  # absent (or null) means POST, as for kind "request"
+        method = "POST"
+    secret = inp.get("access_key_secret")
+
+    # Type checks first: the signer signs strings only.
+    for name in sorted(params):
+        if not isinstance(params[name], str):
+            raise Reject("type_mismatch", "parameter %s is not a string" % name)
+    if secret is not None and not isinstance(secret, str):
+        raise Reject("type_mismatch", "access_key_secret is not a string")
+    # Then constraints.
+    if "Signature" in params:
+        raise Reject("constraint_violation", "Signature is never part of the signed parameters")
+    if not secret:
+        raise Reject("constraint_violation", "access_key_secret is absent or empty")
+    if method not in ("GET", "POST"):
+        raise Reject("constraint_violation", "method must be GET or POST")
+
+    query, sts, signature = sign(method, secret, params)
+    return {"outcome": "signature", "canonical_query": query, "string_to_sign": sts, "signature": signature}
+
+
+# --------------------------------------------------------------------------------------
+# kind: "request"
+# --------------------------------------------------------------------------------------
+
+# Parameter name -> kind. "string" = JSON string, "long" = non-negative JSON integer,
+# "ids" = InstanceIds (JSON array of strings, or raw JSON text in a string).
+ATTACH_PARAMS = {
+    "RegionId": "string",
+    "InstanceIds": "ids",
+    "RamRoleName": "string",
+    "Policy": "string",
+    "OwnerId": "long",
+    "ResourceOwnerId": "long",
+    "ResourceOwnerAccount": "string",
+}
+DETACH_PARAMS = {k: v for k, v in ATTACH_PARAMS.items() if k != "Policy"}
+
+OPERATIONS = {
+    "AttachInstanceRamRole": {"params": ATTACH_PARAMS, "required": ("RegionId", "InstanceIds", "RamRoleName")},
+    "DetachInstanceRamRole": {"params": DETACH_PARAMS, "required": ("RegionId", "InstanceIds")},
+}
+
+# Parameters that must not be empty strings when present.
+NON_EMPTY_PARAMS = ("RegionId", "RamRoleName", "ResourceOwnerAccount")
+
+SIGNING_FIELDS = ("access_key_id", "access_key_secret", "timestamp", "nonce")
+
+_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
+
+
+def valid_timestamp(text):
+    """`YYYY-MM-DDThh:mm:ssZ` with real calendar ranges (no leap second 60)."""
+    m = _TIMESTAMP.fullmatch(text)
+    if not m:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return 1 <= day <= days and hour <= 23 and minute <= 59 and second <= 59
+
+
+def max_ids():
+    return None if mutant("accept_101_ids") else MAX_INSTANCE_IDS
+
+
+def check_id_count(count):
+    limit = max_ids()
+    if count < 1 or (limit is not None and count > limit):
+        raise Reject("constraint_violation", "InstanceIds must hold 1 to 100 IDs, got %d" % count)
+
+
+def render_instance_ids(value):
+    """The InstanceIds wire value. `value` already passed the type checks."""
+    if isinstance(value, list):
+        check_id_count(len(value))
+        if any(item == "" for item in value):
+            raise Reject("constraint_violation", "InstanceIds holds an empty ID")
+        separators = (", ", ":") if mutant("json_spaces_in_instance_ids") else (",", ":")
+        # Compact, non-ASCII raw; json escapes only `"`, `\` and control characters.
+        return json.dumps(value, separators=separators, ensure_ascii=False)
+    # Raw JSON text: validated, then sent byte-for-byte.
+    try:
+        parsed = strict_json_loads(value)
+    except (ValueError, RecursionError):
+        raise Reject("constraint_violation", "InstanceIds text is not JSON") from None
+    if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
+        raise Reject("constraint_violation", "InstanceIds text is not a JSON array of strings")
+    if any(_LONE_SURROGATE.search(item) for item in parsed):
+        raise Reject("constraint_violation", "InstanceIds text holds a lone surrogate escape")
+    check_id_count(len(parsed))
+    if any(item == "" for item in parsed):
+        raise Reject("constraint_violation", "InstanceIds holds an empty ID")
+    return value
+
+
+def check_param_type(name, kind, value):
+    if kind == "string":
+        if not isinstance(value, str):
+            raise Reject("type_mismatch", "%s must be a JSON string" % name)
+    elif kind == "long":
+        # bool is a subclass of int in Python but not a JSON integer.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= I64_MAX:
+            raise Reject("type_mismatch", "%s must be a non-negative JSON integer (Long)" % name)
+    elif kind == "ids":
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                raise Reject("type_mismatch", "InstanceIds array holds a non-string element")
+        elif not isinstance(value, str):
+            raise Reject("type_mismatch", "InstanceIds must be an array of strings or a JSON text string")
+
+
+def handle_request(env):
+    operation = env.get("operation")
+    if operation not in OPERATIONS:
+        raise Unsupported("unknown operation %r" % (operation,))
+    spec = OPERATIONS[operation]
+    inp = env.get("input")
+    if not isinstance(inp, dict):
+        raise EnvelopeError("request envelope: input must be an object")
+    params = inp.get("params", {})
+    context = inp.get("context", {})
+    params = {} if params is None else params
+    context = {} if context is None else context
+    if not isinstance(params, dict) or not isinstance(context, dict):
+        raise EnvelopeError("request envelope: input.params and input.context must be objects")
+    signing = context.get("signing")
+    if signing is not None and not isinstance(signing, dict):
+        raise EnvelopeError("request envelope: context.signing must be an object")
+
+    # A JSON null counts as absent everywhere in the input (as in responses).
+    params = {k: v for k, v in params.items() if v is not None}
+    if signing is not None:
+        signing = {k: v for k, v in signing.items() if v is not None}
+        algorithm = signing.get("algorithm", SIGNATURE_METHOD)
+        if algorithm != SIGNATURE_METHOD:
+            raise Unsupported("signing algorithm %r is not implemented" % (algorithm,))
+
+    known = spec["params"]
+    # 1. Type checks (known parameters and signing fields).
+    for name in sorted(params):
+        if name in known:
+            check_param_type(name, known[name], params[name])
+    if signing is not None:
+        for field in SIGNING_FIELDS + ("security_token",):
+            if field in signing and not isinstance(signing[field], str):
+                raise Reject("type_mismatch", "signing.%s must be a string" % field)
+
+    # 2. Missing required.
+    for name in spec["required"]:
+        if name not in params:
+            raise Reject("missing_required", "%s is required" % name)
+    if signing is not None:
+        for field in SIGNING_FIELDS:
+            if field not in signing:
+                raise Reject("missing_required", "signing.%s is required" % field)
+
+    # 3. Constraints.
+    for name in sorted(params):
+        if name not in known:
+            raise Reject("constraint_violation", "%s is not a parameter of %s" % (name, operation))
+    for name in NON_EMPTY_PARAMS:
+        if params.get(name) == "":
+            raise Reject("constraint_violation", "%s must not be empty" % name)
+    ids_wire = render_instance_ids(params["InstanceIds"])
+    if "Policy" in params and not 1 <= len(params["Policy"]) <= MAX_POLICY_CHARS:
+        # len() counts code points = Unicode scalar values (lone surrogates were refused).
+        raise Reject("constraint_violation", "Policy must hold 1 to 1024 characters")
+    method = context.get("method", "POST")
+    if method is None:
+        method = "POST"
+    if method not in ("GET", "POST"):
+        raise Reject("constraint_violation", "method must be GET or POST")
+    fmt = context.get("format")
+    if fmt is not None and fmt not in ("JSON", "XML"):
+        raise Reject("constraint_violation", "format must be JSON or XML")
+    if signing is not None:
+        for field in ("access_key_id", "access_key_secret", "nonce", "security_token"):
+            if signing.get(field) == "":
+                raise Reject("constraint_violation", "signing.%s must not be empty" % field)
+        if not valid_timestamp(signing["timestamp"]):
+            raise Reject("constraint_violation", "signing.timestamp must be YYYY-MM-DDThh:mm:ssZ")
+
+    # Build the parameter set.
+    wire = {"Action": operation, "Version": API_VERSION}
+    if fmt is not None:
+        wire["Format"] = fmt
+    for name, value in params.items():
+        if name == "InstanceIds":
+            wire[name] = ids_wire
+        elif known[name] == "long":
+            wire[name] = str(value)
+        else:
+            wire[name] = value
+    if signing is None:
+        query = canonical_query(wire)
+        return {"outcome": "request", "method": method, "query": query, "stages": {"canonical_query": query}}
+
+    # SignatureType is deliberately not sent (Tea V1 style); it would change the signature.
+    wire.update({
+        "AccessKeyId": signing["access_key_id"],
+        "SignatureMethod": SIGNATURE_METHOD,
+        "SignatureVersion": SIGNATURE_VERSION,
+        "SignatureNonce": signing["nonce"],
+        "Timestamp": signing["timestamp"],
+    })
+    if "security_token" in signing:
+        wire["SecurityToken"] = signing["security_token"]
+    query, sts, signature = sign(method, signing["access_key_secret"], wire)
+    encoded_signature = signature if mutant("signature_not_urlencoded") else percent_encode(signature)
+    return {
+        "outcome": "request",
+        "method": method,
+        "query": query + "&Signature=" + encoded_signature,
+        "stages": {"canonical_query": query, "string_to_sign": sts, "signature": signature},
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Response bodies: format choice and parsing
+# --------------------------------------------------------------------------------------
+
+BOM = b"\xef\xbb\xbf"
+_XML_WS = " \t\r\n"
+
+
+def choose_format(headers, requested, body):
+    """Content-Type naming JSON/XML, else the requested format, else sniffing; None if unknown."""
+    for name, value in headers:
+        if name.lower() == "content-type":
+            ct = value.lower()
+            if "json" in ct:
+                return "json"
+            if "xml" in ct:
+                return "xml"
+            break  # only the first Content-Type counts
+    if isinstance(requested, str) and requested.lower() in ("json", "xml"):
+        return requested.lower()
+    rest = body[3:] if body.startswith(BOM) else body
+    rest = rest.lstrip(b" \t\r\n")
+    if rest[:1] == b"<":
+        return "xml"
+    if rest[:1] in (b"{", b"["):
+        return "json"
+    return None
+
+
+def parse_json_body(body):
+    """Bytes -> JSON value (JObj/list/str/JNum/bool/None) or Reject."""
+    if body.startswith(BOM):
+        body = body[3:]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Reject("malformed_body", "body is not valid UTF-8") from None
+    try:
+        value = strict_json_loads(text)
+    except RecursionError:
+        raise Reject("limit_exceeded", "JSON nesting too deep") from None
+    except ValueError as e:
+        raise Reject("malformed_body", "not valid JSON: %s" % e) from None
+    check_json_tree(value)
+    return value
+
+
+class Node:
+    """An XML element: name, child elements in order, and its own text pieces."""
+
+    __slots__ = ("name", "children", "text")
+
+    def __init__(self, name):
+        self.name = name
+        self.children = []
+        self.text = []
+
+    def own_text(self):
+        return "".join(self.text)
+
+
+class _Doctype(Exception):
+    pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def parse_xml_body(body):
+    """Bytes -> root Node, or Reject.
+
+    The body is always read as UTF-8 (the declared encoding is not consulted). Any
+    DOCTYPE is refused before its internal subset is read, so no entity is ever declared,
+    expanded or fetched; expat itself resolves only the five predefined entities and
+    character references, and reports undefined ones as errors.
+    """
+    try:
+        body.decode("utf-8")  # expat would accept some invalid sequences; be strict
+    except UnicodeDecodeError:
+        raise Reject("malformed_body", "body is not valid UTF-8") from None
+
+    parser = expat.ParserCreate("UTF-8")
+    parser.buffer_text = True
+    stack = []
+    result = []
+
+    def start(name, _attrs):  # attributes are ignored everywhere
+        node = Node(name)
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            result.append(node)
+        stack.append(node)
+        if len(stack) > MAX_DEPTH:
+            raise _TooDeep()
+
+    def end(_name):
+        stack.pop()
+
+    def chars(data):
+        if stack:
+            stack[-1].text.append(data)
+
+    def doctype(*_args):
+        raise _Doctype()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars  # CDATA content arrives here too
+    if not mutant("expand_dtd_entities"):
+        parser.StartDoctypeDeclHandler = doctype
+    # Never read external entities or the external DTD subset (no handler is installed
+    # for them either, so expat skips external references).
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(body, True)
+    except _Doctype:
+        raise Reject("forbidden_construct", "DOCTYPE declarations are not accepted") from None
+    except _TooDeep:
+        raise Reject("limit_exceeded", "XML nesting deeper than %d" % MAX_DEPTH) from None
+    except expat.ExpatError as e:
+        raise Reject("malformed_body", "not well-formed XML: %s" % e) from None
+    return result[0]
+
+
+# --------------------------------------------------------------------------------------
+# Success bodies: schema-driven decoders (one for JSON, one for XML)
+# --------------------------------------------------------------------------------------
+
+# Field kinds: "str", "code", "bool", "u32", or ("list", item_name, item_schema).
+SET_SCHEMA = (("InstanceId", "str"), ("RamRoleName", "str"))
+
+
+def response_schema(operation):
+    item = [("InstanceId", "str"), ("Code", "code"), ("Message", "str"), ("Success", "bool")]
+    if operation == "DetachInstanceRamRole":
+        item.append(("InstanceRamRoleSets", ("list", "InstanceRamRoleSet", SET_SCHEMA)))
+    return (
+        ("RequestId", "str"),
+        ("RamRoleName", "str"),
+        ("TotalCount", "u32"),
+        ("FailCount", "u32"),
+        (operation + "Results", ("list", operation + "Result", tuple(item))),
+    )
+
+
+def finish_list(item_name, items):
+    """The normalized `{"X": [...]}` for a present wrapper, or None (omit) under a mutant."""
+    if mutant("drop_single_item_list") and len(items) == 1:
+        items = []
+    if mutant("empty_list_as_absent") and not items:
+        return None
+    return {item_name: items}
+
+
+def finish_code(text):
+    if mutant("code_as_int") and re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    return text
+
+
+def decode_json_struct(obj, schema):
+    """A JObj -> normalized dict with only the known fields."""
+    names = dict(schema)
+    if mutant("ignore_unknown_fails"):
+        unknown = sorted(k for k in obj if k not in names)
+        if unknown:
+            raise Reject("unexpected_shape", "unknown field %s" % unknown[0])
+    out = {}
+    for name, kind in schema:
+        if name in obj.dups:
+            raise Reject("unexpected_shape", "field %s appears more than once" % name)
+        value = obj.get(name)
+        if value is None:  # absent or JSON null
+            continue
+        decoded = decode_json_field(name, kind, value)
+        if decoded is not None:
+            out[name] = decoded
+    return out
+
+
+def decode_json_field(name, kind, value):
+    if isinstance(kind, tuple):
+        _, item_name, item_schema = kind
+        if not isinstance(value, JObj):
+            raise Reject("type_mismatch", "%s must be an object wrapping %s" % (name, item_name))
+        if item_name in value.dups:
+            raise Reject("unexpected_shape", "%s appears more than once in %s" % (item_name, name))
+        if mutant("ignore_unknown_fails"):
+            unknown = sorted(k for k in value if k != item_name)
+            if unknown:
+                raise Reject("unexpected_shape", "unknown field %s" % unknown[0])
+        items = value.get(item_name)
+        if items is None:  # `{}` or `"X": null`: the wrapper is present, the list empty
+            items = []
+        if not isinstance(items, list):
+            raise Reject("type_mismatch", "%s.%s must be an array" % (name, item_name))
+        decoded = []
+        for item in items:
+            if not isinstance(item, JObj):
+                raise Reject("type_mismatch", "%s items must be objects" % item_name)
+            decoded.append(decode_json_struct(item, item_schema))
+        return finish_list(item_name, decoded)
+    if kind == "str":
+        if not isinstance(value, str):
+            raise Reject("type_mismatch", "%s must be a string" % name)
+        return value
+    if kind == "code":
+        if isinstance(value, str):
+            return finish_code(value)
+        if isinstance(value, JNum) and value.is_int:
+            # Canonical decimal text of the integer (a JSON integer literal already is,
+            # except "-0").
+            return finish_code("0" if value.text == "-0" else value.text)
+        raise Reject("type_mismatch", "Code must be a string or an integer")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise Reject("type_mismatch", "%s must be a boolean" % name)
+    if kind == "u32":
+        n = value.int_value() if isinstance(value, JNum) else None
+        if n is None or not 0 <= n <= U32_MAX:
+            raise Reject("type_mismatch", "%s must be an integer in 0..%d" % (name, U32_MAX))
+        return n
+    raise AssertionError(kind)
+
+
+def check_no_mixed_content(node):
+    if node.own_text().strip(_XML_WS):
+        raise Reject("unexpected_shape", "text directly inside <%s>" % node.name)
+
+
+def decode_xml_struct(node, schema):
+    """An element -> normalized dict with only the known child elements."""
+    check_no_mixed_content(node)
+    names = dict(schema)
+    seen = set()
+    out = {}
+    for child in node.children:
+        kind = names.get(child.name)
+        if kind is None:
+            if mutant("ignore_unknown_fails"):
+                raise Reject("unexpected_shape", "unknown element <%s>" % child.name)
+            continue  # unknown subtree, skipped whole
+        if child.name in seen:
+            raise Reject("unexpected_shape", "<%s> appears more than once" % child.name)
+        seen.add(child.name)
+        decoded = decode_xml_field(child, kind)
+        if decoded is not None:
+            out[child.name] = decoded
+    return out
+
+
+def xml_scalar_text(node):
+    if node.children:
+        raise Reject("type_mismatch", "<%s> must hold text, not elements" % node.name)
+    return node.own_text()
+
+
+def decode_xml_field(node, kind):
+    if isinstance(kind, tuple):
+        _, item_name, item_schema = kind
+        check_no_mixed_content(node)
+        items = []
+        for child in node.children:
+            if child.name == item_name:
+                items.append(decode_xml_struct(child, item_schema))
+            elif mutant("ignore_unknown_fails"):
+                raise Reject("unexpected_shape", "unknown element <%s>" % child.name)
+        return finish_list(item_name, items)
+    text = xml_scalar_text(node)
+    if kind == "str":
+        return text.strip() if mutant("trim_string_text") else text
+    if kind == "code":
+        return finish_code(text.strip() if mutant("trim_string_text") else text)
+    # Numbers and booleans may be surrounded by XML whitespace; strings are kept as-is.
+    core = text.strip(_XML_WS)
+    if kind == "bool":
+        if core in ("true", "false"):
+            return core == "true"
+        raise Reject("type_mismatch", "<%s> must be true or false" % node.name)
+    if kind == "u32":
+        digits = core.lstrip("0") or "0"
+        if not re.fullmatch(r"[0-9]+", core) or len(digits) > 10 or int(digits) > U32_MAX:
+            raise Reject("type_mismatch", "<%s> must be an integer in 0..%d" % (node.name, U32_MAX))
+        return int(digits)
+    raise AssertionError(kind)
+
+
+def decode_success(operation, fmt, body):
+    schema = response_schema(operation)
+    if fmt == "json":
+        value = parse_json_body(body)
+        if not isinstance(value, JObj):
+            raise Reject("unexpected_shape", "top-level JSON value must be an object")
+        return decode_json_struct(value, schema)
+    root = parse_xml_body(body)
+    if root.name != operation + "Response":
+        raise Reject("unexpected_shape", "root element <%s> is not <%sResponse>" % (root.name, operation))
+    return decode_xml_struct(root, schema)
+
+
+# --------------------------------------------------------------------------------------
+# Error bodies (non-2xx)
+# --------------------------------------------------------------------------------------
+
+ERROR_KEYS = (("RequestId", "request_id"), ("HostId", "host_id"), ("Code", "code"),
+              ("Message", "message"), ("Recommend", "recommend"))
+
+
+def error_keys():
+    if mutant("error_message_lowercase_key"):
+        return tuple(("message", out) if out == "message" else (k, out) for k, out in ERROR_KEYS)
+    return ERROR_KEYS
+
+
+class _Unparseable(Exception):
+    """The error body cannot be read: service_error with http_status only."""
+
+
+def decode_json_error(body):
+    try:
+        obj = parse_json_body(body)
+    except Reject:
+        raise _Unparseable() from None
+    if not isinstance(obj, JObj):
+        raise _Unparseable()
+    out = {}
+    for key, out_key in error_keys():
+        if key in obj.dups:
+            raise _Unparseable()
+        value = obj.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _Unparseable()
+        out[out_key] = value
+    # The PascalCase spelling wins; some gateways use camelCase.
+    for key in ("AccessDeniedDetail", "accessDeniedDetail"):
+        if key in obj.dups:
+            raise _Unparseable()
+        value = obj.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, JObj):
+            raise _Unparseable()
+        out["access_denied_detail"] = value  # kept as-is, any value types
+        break
+    return out
+
+
+def decode_xml_error(body):
+    try:
+        root = parse_xml_body(body)
+    except Reject:
+        raise _Unparseable() from None
+    if root.name != "Error" or root.own_text().strip(_XML_WS):
+        raise _Unparseable()
+    names = dict(ERROR_KEYS)  # the lowercase-key mutant concerns JSON only
+    seen = set()
+    out = {}
+    for child in root.children:
+        if child.name in seen and (child.name in names or child.name == "AccessDeniedDetail"):
+            raise _Unparseable()
+        seen.add(child.name)
+        if child.name in names:
+            if child.children:
+                raise _Unparseable()
+            text = child.own_text()
+            out[names[child.name]] = text.strip() if mutant("trim_string_text") else text
+        elif child.name == "AccessDeniedDetail":
+            # Its child elements become a map name -> text.
+            if child.own_text().strip(_XML_WS):
+                raise _Unparseable()
+            detail = {}
+            for entry in child.children:
+                if entry.children or entry.name in detail:
+                    raise _Unparseable()
+                detail[entry.name] = entry.own_text()
+            out["access_denied_detail"] = detail
+    return out
+
+
+def decode_error(status, fmt, body):
+    error = {"http_status": status}
+    try:
+        if fmt == "json":
+            error.update(decode_json_error(body))
+        elif fmt == "xml":
+            error.update(decode_xml_error(body))
+    except _Unparseable:
+        pass
+    return error
+
+
+# --------------------------------------------------------------------------------------
+# kind: "response"
+# --------------------------------------------------------------------------------------
+
+def handle_response(env):
+    operation = env.get("operation")
+    if operation not in OPERATIONS:
+        raise Unsupported("unknown operation %r" % (operation,))
+    http = env.get("http")
+    if not isinstance(http, dict):
+        raise EnvelopeError("response envelope: http must be an object")
+    status = http.get("status")
+    if isinstance(status, bool) or not isinstance(status, int):
+        raise EnvelopeError("response envelope: http.status must be an integer")
+    headers = http.get("headers") or []
+    if isinstance(headers, dict):
+        headers = list(headers.items())
+    if not isinstance(headers, list) or not all(
+        isinstance(h, (list, tuple)) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
+    ):
+        raise EnvelopeError("response envelope: http.headers must be [name, value] string pairs")
+    body_b64 = env.get("body_base64", "")
+    if not isinstance(body_b64, str):
+        raise EnvelopeError("response envelope: body_base64 must be a string")
+    try:
+        body = base64.b64decode(body_b64, validate=True)
+    except ValueError:
+        raise EnvelopeError("response envelope: body_base64 is not valid Base64") from None
+    requested = env.get("format", env.get("requested_format"))
+
+    if mutant("ignore_body"):
+        return {"outcome": "output", "value": {}}
+    fmt = choose_format(headers, requested, body)
+    if not 200 <= status <= 299 and not mutant("status_ignored"):
+        return {"outcome": "service_error", "error": decode_error(status, fmt, body)}
+    if fmt is None:
+        raise Reject("malformed_body", "body is neither JSON nor XML")
+    return {"outcome": "output", "value": decode_success(operation, fmt, body)}
+
+
+# --------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------
+
+def read_envelope(raw):
+    try:
+        env = json.loads(
+            raw.decode("utf-8"),
+            parse_constant=_reject_constant,
+            # Huge integers are kept out of int() (digit limit); they fail type checks.
+            parse_int=lambda s: int(s) if len(s) <= 40 else JNum(s, True),
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise EnvelopeError("envelope is not UTF-8 JSON: %s" % e) from None
+    if not isinstance(env, dict):
+        raise EnvelopeError("envelope must be a JSON object")
+    protocol = env.get("protocol")
+    if isinstance(protocol, bool) or protocol != 1:
+        raise EnvelopeError("envelope lacks \"protocol\": 1")
+    for s, _depth in _walk_strings_and_depth(env):
+        if s is not None and _LONE_SURROGATE.search(s):
+            raise EnvelopeError("envelope holds a lone surrogate escape")
+    return env
+
+
+def run(env):
+    kind = env.get("kind")
+    try:
+        if kind == "request":
+            return handle_request(env)
+        if kind == "sign":
+            return handle_sign(env)
+        if kind == "response":
+            return handle_response(env)
+        raise Unsupported("kind %r is not implemented" % (kind,))
+    except Reject as r:
+        return {"outcome": "reject", "reject_kind": r.kind, "message": r.message}
+    except Unsupported as u:
+        return {"outcome": "unsupported", "reason": str(u)}
+
+
+def main(argv=None):
+    global MUTANT
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mutant", choices=MUTANTS, help="deliberately break one behaviour")
+    ap.add_argument("--list-mutants", action="store_true", help="print the mutant names and exit")
+    args = ap.parse_args(argv)
+    if args.list_mutants:
+        print("\n".join(MUTANTS))
+        return 0
+    MUTANT = args.mutant
+    try:
+        verdict = run(read_envelope(sys.stdin.buffer.read()))
+    except EnvelopeError as e:
+        print("adapter: %s" % e, file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(dump_json(verdict).encode("utf-8") + b"\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

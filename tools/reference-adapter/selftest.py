@@ -1,0 +1,639 @@
+#!/usr/bin/env python3
+"""Self-test of the reference adapter (stdlib only).
+
+Pipes envelopes into adapter.py, one process per envelope exactly as the harness does,
+and checks the verdicts against published vectors (Alibaba's documented signature
+example, SDK test-suite vectors, the two API pages' response examples) and against the
+README's rules. Then checks that every mutant changes at least one verdict.
+
+    python3 selftest.py [-v]
+
+Prints one line per failure (every line with -v) and a final `N passed, M failed`;
+the exit status is non-zero when anything failed.
+"""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADAPTER = [sys.executable, os.path.join(HERE, "adapter.py")]
+VERBOSE = "-v" in sys.argv[1:]
+
+PASSED = 0
+FAILED = 0
+
+
+def run_adapter(stdin_bytes, *args):
+    proc = subprocess.run(ADAPTER + list(args), input=stdin_bytes, capture_output=True, timeout=30)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def verdict_of(env, mutant=None):
+    """Runs the adapter on an envelope; returns the verdict or raises AssertionError."""
+    args = ["--mutant", mutant] if mutant else []
+    rc, out, err = run_adapter(json.dumps(env).encode("utf-8"), *args)
+    if rc != 0:
+        raise AssertionError("exit status %d, stderr: %s" % (rc, err.decode("utf-8", "replace").strip()))
+    lines = out.decode("utf-8").splitlines()
+    if len(lines) != 1:
+        raise AssertionError("expected exactly one stdout line, got %r" % out)
+    return json.loads(lines[0])
+
+
+def record(name, ok, detail=""):
+    global PASSED, FAILED
+    if ok:
+        PASSED += 1
+        if VERBOSE:
+            print("ok    " + name)
+    else:
+        FAILED += 1
+        print("FAIL  %s: %s" % (name, detail))
+
+
+def check(name, env, predicate, mutant=None):
+    try:
+        verdict = verdict_of(env, mutant)
+    except AssertionError as e:
+        record(name, False, str(e))
+        return
+    problem = predicate(verdict)
+    record(name, problem is None, "%s\n      verdict: %s" % (problem, json.dumps(verdict, ensure_ascii=False)))
+
+
+def equals(expected):
+    """The verdict must equal `expected` on every key `expected` lists."""
+    def predicate(verdict):
+        for key, value in expected.items():
+            if verdict.get(key) != value:
+                return "%s: expected %s" % (key, json.dumps(value, ensure_ascii=False))
+        return None
+    return predicate
+
+
+def rejects(kind):
+    return equals({"outcome": "reject", "reject_kind": kind})
+
+
+def output(value):
+    return equals({"outcome": "output", "value": value})
+
+
+def service_error(error):
+    return equals({"outcome": "service_error", "error": error})
+
+
+# --------------------------------------------------------------------------------------
+# Envelope builders
+# --------------------------------------------------------------------------------------
+
+def sign_env(method, secret, params):
+    return {"protocol": 1, "kind": "sign", "input": {"method": method, "access_key_secret": secret, "params": params}}
+
+
+DOC_SIGNING = {
+    "algorithm": "HMAC-SHA1", "access_key_id": "testid", "access_key_secret": "testsecret",
+    "timestamp": "2016-02-23T12:46:24Z", "nonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+}
+
+
+def req_env(operation, params, method=None, fmt=None, signing=None, **signing_changes):
+    context = {}
+    if method is not None:
+        context["method"] = method
+    if fmt is not None:
+        context["format"] = fmt
+    if signing is not None:
+        context["signing"] = dict(signing, **signing_changes)
+    return {"protocol": 1, "kind": "request", "operation": operation,
+            "input": {"params": params, "context": context}}
+
+
+def resp_env(operation, body, status=200, content_type=None, fmt=None):
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = [["Content-Type", content_type]] if content_type else []
+    env = {"protocol": 1, "kind": "response", "operation": operation,
+           "http": {"status": status, "headers": headers}, "body_base64": base64.b64encode(body).decode("ascii")}
+    if fmt is not None:
+        env["format"] = fmt
+    return env
+
+
+ATTACH = "AttachInstanceRamRole"
+DETACH = "DetachInstanceRamRole"
+XML_CT = "text/xml;charset=UTF-8"
+JSON_CT = "application/json;charset=utf-8"
+
+# --------------------------------------------------------------------------------------
+# Published examples (copied byte-for-byte from the API reference pages in
+# /work/shared/seeds: 002_… is AttachInstanceRamRole, 000_… is DetachInstanceRamRole)
+# --------------------------------------------------------------------------------------
+
+ATTACH_DOC_XML = (
+    '<AttachInstanceRamRoleResponse>\n  <RequestId>E6352369-5C2B-41CD-AB50-471550C8F674</RequestId>\n'
+    '  <AttachInstanceRamRoleResults>\n    <AttachInstanceRamRoleResult>\n      <InstanceId>i-instance1</InstanceId>\n'
+    '      <Code>200</Code>\n      <Message>success</Message>\n    </AttachInstanceRamRoleResult>\n'
+    '  </AttachInstanceRamRoleResults>\n  <TotalCount>1</TotalCount> \n  <FailCount>0</FailCount>\n'
+    '  <RamRoleName>RamRoleTest</RamRoleName>\n</AttachInstanceRamRoleResponse>\n'
+)
+ATTACH_DOC_JSON = (
+    '{\n\t"TotalCount":1,\n\t"RequestId":"D9553E4C-6C3A-4D66-AE79-9835AF705639",\n\t"AttachInstanceRamRoleResults":{\n'
+    '\t\t"AttachInstanceRamRoleResult":[\n\t\t\t{\n\t\t\t\t"Message":"success",\n\t\t\t\t"InstanceId":"i-instance1",\n'
+    '\t\t\t\t"Code":"200"\n\t\t\t}\n\t\t]\n\t},\n\t"RamRoleName":"RamRoleTest",\n\t"FailCount":0\n}\n'
+)
+DETACH_DOC_XML = (
+    '<DetachInstanceRamRoleResponse>\n    <RequestId>E6352369-5C2B-41CD-AB50-471550C8F674</RequestId>\n'
+    '    <DetachInstanceRamRoleResults>\n        <DetachInstanceRamRoleResult>\n'
+    '             <InstanceId>i-instance1</InstanceId>\n             <Code>200</Code>\n'
+    '             <Message>success</Message>\n        </DetachInstanceRamRoleResult>\n'
+    '    </DetachInstanceRamRoleResults>\n    <TotalCount>1</TotalCount>\n    <FailCount>0</FailCount>\n'
+    '    <RamRoleName>RamRoleTest</RamRoleName>\n</DetachInstanceRamRoleResponse>\n\n'
+)
+# As published: the page renderer lost every brace and bracket close.
+DETACH_DOC_JSON_AS_PUBLISHED = (
+    '\n    "RequestId": "E6352369-5C2B-41CD-AB50-471550C8F674",\n    "DetachInstanceRamRoleResults": {\n'
+    '        "DetachInstanceRamRoleResult": [\n            \n                "Message": "success",\n'
+    '                "InstanceId": "i-instance1",\n                "Code": "200"\n            \n        \n    \n'
+    '    "TotalCount": 1,\n    "FailCount": 0,\n    "RamRoleName": "RamRoleTest"\n\n'
+)
+# The same text with the lost braces restored (fix-up, nothing else changed).
+DETACH_DOC_JSON_REPAIRED = (
+    '{\n    "RequestId": "E6352369-5C2B-41CD-AB50-471550C8F674",\n    "DetachInstanceRamRoleResults": {\n'
+    '        "DetachInstanceRamRoleResult": [\n            {\n                "Message": "success",\n'
+    '                "InstanceId": "i-instance1",\n                "Code": "200"\n            }\n        ]\n    },\n'
+    '    "TotalCount": 1,\n    "FailCount": 0,\n    "RamRoleName": "RamRoleTest"\n}\n'
+)
+
+
+def doc_value(operation, request_id="E6352369-5C2B-41CD-AB50-471550C8F674"):
+    return {
+        "RequestId": request_id,
+        operation + "Results": {operation + "Result": [{"InstanceId": "i-instance1", "Code": "200", "Message": "success"}]},
+        "TotalCount": 1, "FailCount": 0, "RamRoleName": "RamRoleTest",
+    }
+
+
+# --------------------------------------------------------------------------------------
+# kind: sign
+# --------------------------------------------------------------------------------------
+
+def test_sign():
+    doc_params = {
+        "AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML", "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26",
+    }
+    check("sign/doc DescribeRegions (protocol.md 2.2)", sign_env("GET", "testsecret", doc_params), equals({
+        "outcome": "signature",
+        "canonical_query": "AccessKeyId=testid&Action=DescribeRegions&Format=XML&SignatureMethod=HMAC-SHA1"
+                           "&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&SignatureVersion=1.0"
+                           "&Timestamp=2016-02-23T12%3A46%3A24Z&Version=2014-05-26",
+        "string_to_sign": "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML"
+                          "%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"
+                          "%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26",
+        "signature": "OLeaidS1JvxuMvnyHOwuJ+uX5qY=",
+    }))
+    # The older doc spelling "TimeStamp" gives the other published value (protocol.md 2.2 errata).
+    errata = dict(doc_params)
+    errata["TimeStamp"] = errata.pop("Timestamp")
+    check("sign/doc errata TimeStamp spelling", sign_env("GET", "testsecret", errata),
+          equals({"signature": "CT9X0VtwR86fNWSnsc6v8YGOjuE="}))
+
+    go_params = {
+        "Version": "", "Action": "", "Format": "JSON", "Timestamp": "mock date", "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0", "SignatureType": "", "SignatureNonce": "MOCK_UUID",
+        "AccessKeyId": "accessKeyId", "RegionId": "regionId",
+    }
+    check("sign/go TestRpcSignatureComposer", sign_env("GET", "accessKeySecret", go_params),
+          equals({"signature": "7loPmFjvDnzOVnQeQNj85S6nFGY="}))
+    check("sign/go space is %2520 in the string to sign", sign_env("GET", "accessKeySecret", go_params),
+          lambda v: None if "Timestamp%3Dmock%2520date" in v.get("string_to_sign", "") else "no %2520")
+    check("sign/go TestRpcSignatureComposer + SecurityToken",
+          sign_env("GET", "accessKeySecret", dict(go_params, SecurityToken="accessKeyStsToken")),
+          equals({"signature": "5Nxdcler+ihqWqv0Hr2On4PsBf4="}))
+    check("sign/openapi-util test_get_rpc_signature", sign_env("GET", "secret", {"query": "test", "body": "test"}),
+          equals({"signature": "XlUyV4sXjOuX5FnjUz9IF9tm5rU="}))
+    py_params = {
+        "SignatureVersion": "1.0", "Format": "JSON", "Timestamp": "7e1c7d12-7551-4856-8abb-1938ccac6bcc",
+        "AccessKeyId": "access_key_id", "SignatureMethod": "HMAC-SHA1", "SignatureType": "",
+        "SignatureNonce": "2018-12-04T04:03:12Z",
+    }
+    check("sign/aliyunsdkcore test_rpc_signature_composer", sign_env("GET", "access_key_secret", py_params),
+          equals({"signature": "5AYPtZduFYvj3ETTIQlivGqL7Ic="}))
+
+    # Go buildRpcStringToSign string-to-sign vectors.
+    check("sign/go empty params", sign_env("GET", "s", {}),
+          equals({"canonical_query": "", "string_to_sign": "GET&%2F&"}))
+    check("sign/go key=value", sign_env("GET", "s", {"key": "value"}),
+          equals({"string_to_sign": "GET&%2F&key%3Dvalue"}))
+    check("sign/go url value", sign_env("GET", "s", {"q": "http://domain/?q=value&q2=value2"}),
+          equals({"string_to_sign": "GET&%2F&q%3Dhttp%253A%252F%252Fdomain%252F%253Fq%253Dvalue%2526q2%253Dvalue2"}))
+
+    check("sign/encoding spot check", sign_env("POST", "s", {"k": "角色 a+b*c~d/e=f&g"}),
+          equals({"canonical_query": "k=%E8%A7%92%E8%89%B2%20a%2Bb%2Ac~d%2Fe%3Df%26g"}))
+    check("sign/4-byte UTF-8 and !'()", sign_env("POST", "s", {"k": "😀!'()"}),
+          equals({"canonical_query": "k=%F0%9F%98%80%21%27%28%29"}))
+    check("sign/byte-order sort, empty value kept", sign_env("POST", "s", {"a": "1", "B": "", "_": "2"}),
+          equals({"canonical_query": "B=&_=2&a=1", "string_to_sign": "POST&%2F&B%3D%26_%3D2%26a%3D1"}))
+    check("sign/value with percent", sign_env("GET", "s", {"v": "%41"}),
+          equals({"canonical_query": "v=%2541", "string_to_sign": "GET&%2F&v%3D%252541"}))
+
+    check("sign/reject non-string value", sign_env("GET", "s", {"a": 1}), rejects("type_mismatch"))
+    check("sign/reject null value", sign_env("GET", "s", {"a": None}), rejects("type_mismatch"))
+    check("sign/reject Signature param", sign_env("GET", "s", {"Signature": "x"}), rejects("constraint_violation"))
+    check("sign/reject empty secret", sign_env("GET", "", {"a": "b"}), rejects("constraint_violation"))
+    check("sign/reject method PUT", sign_env("PUT", "s", {"a": "b"}), rejects("constraint_violation"))
+    check("sign/reject lowercase method", sign_env("get", "s", {"a": "b"}), rejects("constraint_violation"))
+
+
+# --------------------------------------------------------------------------------------
+# kind: request
+# --------------------------------------------------------------------------------------
+
+def encode_query(canonical, method):
+    """The string to sign, derived by hand: a canonical query holds only unreserved
+    characters, `%`, `=` and `&`, so the second encoding pass is three replacements."""
+    return method + "&%2F&" + canonical.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
+
+
+def test_request():
+    attach = {"RegionId": "cn-hangzhou", "RamRoleName": "testRamRoleName",
+              "InstanceIds": ["i-bp67acfmxazb4p****", "i-bp67acfmxazb5p****"]}
+    cq = ("AccessKeyId=testid&Action=AttachInstanceRamRole&Format=JSON"
+          "&InstanceIds=%5B%22i-bp67acfmxazb4p%2A%2A%2A%2A%22%2C%22i-bp67acfmxazb5p%2A%2A%2A%2A%22%5D"
+          "&RamRoleName=testRamRoleName&RegionId=cn-hangzhou&SignatureMethod=HMAC-SHA1"
+          "&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&SignatureVersion=1.0"
+          "&Timestamp=2016-02-23T12%3A46%3A24Z&Version=2014-05-26")
+    # Illustrative vector of conformance-design.md section 10, re-derived here.
+    check("request/attach signed, compact ids", req_env(ATTACH, attach, "GET", "JSON", DOC_SIGNING), equals({
+        "outcome": "request", "method": "GET",
+        "query": cq + "&Signature=qCAOEyvqMXpz2FYLmWz19xkWtKE%3D",
+        "stages": {"canonical_query": cq, "string_to_sign": encode_query(cq, "GET"),
+                   "signature": "qCAOEyvqMXpz2FYLmWz19xkWtKE="},
+    }))
+    spaced = dict(attach, InstanceIds='["i-bp67acfmxazb4p****", "i-bp67acfmxazb5p****"]')
+    spaced_cq = cq.replace("%2C%22", "%2C%20%22")
+    check("request/attach raw ids text sent byte-for-byte", req_env(ATTACH, spaced, "GET", "JSON", DOC_SIGNING),
+          equals({"stages": {"canonical_query": spaced_cq, "string_to_sign": encode_query(spaced_cq, "GET"),
+                             "signature": "ElW//GgMzjYD+RT23zrNIIZ5E18="}}))
+    check("request/signature is percent-encoded on the wire", req_env(ATTACH, spaced, "GET", "JSON", DOC_SIGNING),
+          lambda v: None if v.get("query", "").endswith("&Signature=ElW%2F%2FGgMzjYD%2BRT23zrNIIZ5E18%3D") else "suffix")
+
+    detach = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-instance1"]}
+    unsigned_q = "Action=DetachInstanceRamRole&InstanceIds=%5B%22i-instance1%22%5D&RegionId=cn-hangzhou&Version=2014-05-26"
+    check("request/detach unsigned, no role name, POST default", req_env(DETACH, detach), equals({
+        "outcome": "request", "method": "POST", "query": unsigned_q, "stages": {"canonical_query": unsigned_q}}))
+    check("request/format XML and Longs",
+          req_env(DETACH, dict(detach, OwnerId=123, ResourceOwnerId=0, ResourceOwnerAccount="acct"), fmt="XML"),
+          equals({"query": "Action=DetachInstanceRamRole&Format=XML&InstanceIds=%5B%22i-instance1%22%5D&OwnerId=123"
+                           "&RegionId=cn-hangzhou&ResourceOwnerAccount=acct&ResourceOwnerId=0&Version=2014-05-26"}))
+    check("request/non-ASCII and escapes in ids JSON", req_env(DETACH, dict(detach, InstanceIds=["é", 'a"b\\c', "<&>"])),
+          lambda v: None if "InstanceIds=%5B%22%C3%A9%22%2C%22a%5C%22b%5C%5Cc%22%2C%22%3C%26%3E%22%5D" in v.get("query", "")
+          else "InstanceIds rendering")
+    check("request/security token signed and sent",
+          req_env(DETACH, detach, signing=DOC_SIGNING, security_token="tok"),
+          lambda v: None if "&SecurityToken=tok&" in v.get("query", "") and "SignatureType" not in v.get("query", "")
+          else "SecurityToken")
+    check("request/null optional is absent", req_env(DETACH, dict(detach, RamRoleName=None)),
+          equals({"query": unsigned_q}))
+    ids100 = ["i-%03d" % n for n in range(100)]
+    check("request/100 ids accepted", req_env(DETACH, dict(detach, InstanceIds=ids100)), equals({"outcome": "request"}))
+    check("request/policy 1024 scalar values accepted",
+          req_env(ATTACH, dict(attach, Policy="😀" * 1024)), equals({"outcome": "request"}))
+
+    # Rejects.
+    check("request/missing RegionId", req_env(DETACH, {"InstanceIds": ["i-1"]}), rejects("missing_required"))
+    check("request/missing InstanceIds", req_env(DETACH, {"RegionId": "r"}), rejects("missing_required"))
+    check("request/attach missing RamRoleName", req_env(ATTACH, detach), rejects("missing_required"))
+    check("request/empty RegionId", req_env(DETACH, dict(detach, RegionId="")), rejects("constraint_violation"))
+    check("request/empty RamRoleName", req_env(DETACH, dict(detach, RamRoleName="")), rejects("constraint_violation"))
+    check("request/empty ResourceOwnerAccount", req_env(DETACH, dict(detach, ResourceOwnerAccount="")),
+          rejects("constraint_violation"))
+    check("request/101 ids", req_env(DETACH, dict(detach, InstanceIds=ids100 + ["i-x"])), rejects("constraint_violation"))
+    check("request/101 ids raw text", req_env(DETACH, dict(detach, InstanceIds=json.dumps(ids100 + ["i-x"]))),
+          rejects("constraint_violation"))
+    check("request/0 ids", req_env(DETACH, dict(detach, InstanceIds=[])), rejects("constraint_violation"))
+    check("request/empty id", req_env(DETACH, dict(detach, InstanceIds=["i-1", ""])), rejects("constraint_violation"))
+    check("request/raw text bare id", req_env(DETACH, dict(detach, InstanceIds="i-instance1")),
+          rejects("constraint_violation"))
+    check("request/raw text array of numbers", req_env(DETACH, dict(detach, InstanceIds="[1]")),
+          rejects("constraint_violation"))
+    check("request/raw text single quotes", req_env(DETACH, dict(detach, InstanceIds="['i-1']")),
+          rejects("constraint_violation"))
+    check("request/Policy on Detach", req_env(DETACH, dict(detach, Policy="{}")), rejects("constraint_violation"))
+    check("request/unknown param", req_env(DETACH, dict(detach, OwnerAccount="x")), rejects("constraint_violation"))
+    check("request/Policy empty", req_env(ATTACH, dict(attach, Policy="")), rejects("constraint_violation"))
+    check("request/Policy 1025", req_env(ATTACH, dict(attach, Policy="x" * 1025)), rejects("constraint_violation"))
+    check("request/RegionId number", req_env(DETACH, dict(detach, RegionId=1)), rejects("type_mismatch"))
+    check("request/OwnerId string", req_env(DETACH, dict(detach, OwnerId="1")), rejects("type_mismatch"))
+    check("request/OwnerId negative", req_env(DETACH, dict(detach, OwnerId=-1)), rejects("type_mismatch"))
+    check("request/OwnerId fractional", req_env(DETACH, dict(detach, OwnerId=1.5)), rejects("type_mismatch"))
+    check("request/OwnerId bool", req_env(DETACH, dict(detach, OwnerId=True)), rejects("type_mismatch"))
+    check("request/ids non-string element", req_env(DETACH, dict(detach, InstanceIds=["i-1", 2])),
+          rejects("type_mismatch"))
+    check("request/type checked before missing", req_env(DETACH, {"RegionId": 5}), rejects("type_mismatch"))
+    check("request/bad timestamp Feb 30", req_env(DETACH, detach, signing=DOC_SIGNING, timestamp="2016-02-30T12:46:24Z"),
+          rejects("constraint_violation"))
+    check("request/timestamp with fraction", req_env(DETACH, detach, signing=DOC_SIGNING,
+                                                      timestamp="2016-02-23T12:46:24.000Z"),
+          rejects("constraint_violation"))
+    check("request/leap day ok", req_env(DETACH, detach, signing=DOC_SIGNING, timestamp="2016-02-29T23:59:59Z"),
+          equals({"outcome": "request"}))
+    check("request/empty nonce", req_env(DETACH, detach, signing=DOC_SIGNING, nonce=""), rejects("constraint_violation"))
+    check("request/empty secret", req_env(DETACH, detach, signing=DOC_SIGNING, access_key_secret=""),
+          rejects("constraint_violation"))
+    check("request/empty security token", req_env(DETACH, detach, signing=DOC_SIGNING, security_token=""),
+          rejects("constraint_violation"))
+    check("request/method PUT", req_env(DETACH, detach, method="PUT"), rejects("constraint_violation"))
+    check("request/format lowercase", req_env(DETACH, detach, fmt="json"), rejects("constraint_violation"))
+    check("request/algorithm V3 unsupported", req_env(DETACH, detach, signing=DOC_SIGNING, algorithm="ACS3-HMAC-SHA256"),
+          equals({"outcome": "unsupported"}))
+
+
+# --------------------------------------------------------------------------------------
+# kind: response
+# --------------------------------------------------------------------------------------
+
+def xml_body(op, inner):
+    return '<?xml version="1.0" encoding="UTF-8"?><%sResponse>%s</%sResponse>' % (op, inner, op)
+
+
+def test_response_docs():
+    check("response/attach doc XML", resp_env(ATTACH, ATTACH_DOC_XML, content_type=XML_CT), output(doc_value(ATTACH)))
+    check("response/attach doc JSON", resp_env(ATTACH, ATTACH_DOC_JSON, content_type=JSON_CT),
+          output(doc_value(ATTACH, "D9553E4C-6C3A-4D66-AE79-9835AF705639")))
+    check("response/detach doc XML", resp_env(DETACH, DETACH_DOC_XML, content_type=XML_CT), output(doc_value(DETACH)))
+    check("response/detach doc JSON as published", resp_env(DETACH, DETACH_DOC_JSON_AS_PUBLISHED, content_type=JSON_CT),
+          rejects("malformed_body"))
+    check("response/detach doc JSON as published, sniffed", resp_env(DETACH, DETACH_DOC_JSON_AS_PUBLISHED),
+          rejects("malformed_body"))
+    check("response/detach doc JSON repaired", resp_env(DETACH, DETACH_DOC_JSON_REPAIRED, content_type=JSON_CT),
+          output(doc_value(DETACH)))
+    # README's normalized example, as an XML body and its JSON twin.
+    readme_value = {
+        "RequestId": "E6352369-5C2B-41CD-AB50-471550C8F674", "RamRoleName": "RamRoleTest", "TotalCount": 1, "FailCount": 0,
+        "DetachInstanceRamRoleResults": {"DetachInstanceRamRoleResult": [
+            {"InstanceId": "i-instance1", "Code": "200", "Message": "success", "Success": True,
+             "InstanceRamRoleSets": {"InstanceRamRoleSet": [{"InstanceId": "i-instance1", "RamRoleName": "RamRoleTest"}]}}]}}
+    xml = xml_body(DETACH, "<RequestId>E6352369-5C2B-41CD-AB50-471550C8F674</RequestId><RamRoleName>RamRoleTest</RamRoleName>"
+                   "<TotalCount>1</TotalCount><FailCount>0</FailCount><DetachInstanceRamRoleResults>"
+                   "<DetachInstanceRamRoleResult><InstanceId>i-instance1</InstanceId><Code>200</Code>"
+                   "<Message>success</Message><Success>true</Success><InstanceRamRoleSets><InstanceRamRoleSet>"
+                   "<InstanceId>i-instance1</InstanceId><RamRoleName>RamRoleTest</RamRoleName></InstanceRamRoleSet>"
+                   "</InstanceRamRoleSets></DetachInstanceRamRoleResult></DetachInstanceRamRoleResults>")
+    check("response/README value from XML", resp_env(DETACH, xml, fmt="xml"), output(readme_value))
+    check("response/README value from JSON", resp_env(DETACH, json.dumps(readme_value), fmt="json"), output(readme_value))
+    # InstanceRamRoleSets is not part of AttachInstanceRamRole: ignored there.
+    check("response/attach ignores InstanceRamRoleSets",
+          resp_env(ATTACH, xml.replace("Detach", "Attach")),
+          lambda v: None if "InstanceRamRoleSets" not in json.dumps(v) and v.get("outcome") == "output" else "kept")
+
+
+def test_response_xml():
+    op = ATTACH
+    res = lambda inner: xml_body(op, "<AttachInstanceRamRoleResults>%s</AttachInstanceRamRoleResults>" % inner)  # noqa
+    item = "<AttachInstanceRamRoleResult><InstanceId>i-1</InstanceId></AttachInstanceRamRoleResult>"
+    lst = lambda items: {"AttachInstanceRamRoleResults": {"AttachInstanceRamRoleResult": items}}  # noqa
+
+    check("xml/two items", resp_env(op, res(item + item)), output(lst([{"InstanceId": "i-1"}] * 2)))
+    check("xml/empty wrapper self-closing", resp_env(op, xml_body(op, "<AttachInstanceRamRoleResults/>")), output(lst([])))
+    check("xml/empty wrapper whitespace", resp_env(op, res("\n  ")), output(lst([])))
+    check("xml/wrapper absent", resp_env(op, xml_body(op, "")), output({}))
+    check("xml/string whitespace preserved", resp_env(op, xml_body(op, "<RequestId> r </RequestId>")),
+          output({"RequestId": " r "}))
+    check("xml/empty string element", resp_env(op, xml_body(op, "<RequestId/>")), output({"RequestId": ""}))
+    check("xml/number and bool whitespace",
+          resp_env(op, res("<AttachInstanceRamRoleResult><Success>\n true </Success></AttachInstanceRamRoleResult>")
+                   .replace("</AttachInstanceRamRoleResponse>", "<TotalCount> 7\n</TotalCount></AttachInstanceRamRoleResponse>")),
+          output(dict(lst([{"Success": True}]), TotalCount=7)))
+    check("xml/u32 max", resp_env(op, xml_body(op, "<FailCount>4294967295</FailCount>")), output({"FailCount": 4294967295}))
+    check("xml/entities, char refs, CDATA, CRLF, comments, PIs",
+          resp_env(op, xml_body(op, "<!-- c --><?pi x?><RequestId>&amp;&lt;&gt;&quot;&apos;&#20013;&#x1F600;"
+                                    "<![CDATA[<a>]]]]><![CDATA[>]]>\r\nx<!--y-->z</RequestId>")),
+          output({"RequestId": "&<>\"'中😀<a>]]>\nxz"}))
+    check("xml/BOM, declaration, unknown elements and attributes",
+          resp_env(op, b"\xef\xbb\xbf" + xml_body(op, '<Unknown a="1"><RequestId>no</RequestId></Unknown>'
+                                                      '<RequestId x="y">r</RequestId><List><X/><X/></List>').encode()),
+          output({"RequestId": "r"}))
+    check("xml/default namespace on root",
+          resp_env(op, '<AttachInstanceRamRoleResponse xmlns="https://ecs.aliyuncs.com/"><RequestId>r</RequestId>'
+                       '</AttachInstanceRamRoleResponse>'), output({"RequestId": "r"}))
+    check("xml/declared encoding ignored, read as UTF-8",
+          resp_env(op, '<?xml version="1.0" encoding="ISO-8859-1"?><AttachInstanceRamRoleResponse><RequestId>é'
+                       '</RequestId></AttachInstanceRamRoleResponse>'), output({"RequestId": "é"}))
+
+    check("xml/DOCTYPE", resp_env(op, '<!DOCTYPE x><AttachInstanceRamRoleResponse/>'), rejects("forbidden_construct"))
+    check("xml/XXE", resp_env(op, '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                                  '<AttachInstanceRamRoleResponse><RequestId>&e;</RequestId></AttachInstanceRamRoleResponse>'),
+          rejects("forbidden_construct"))
+    laughs = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        '<!ENTITY %s "%s">' % (chr(98 + i), ("&%s;" % chr(97 + i)) * 10) for i in range(9)) + "]>"
+    check("xml/billion laughs", resp_env(op, laughs + xml_body(op, "<RequestId>&j;</RequestId>").split("?>", 1)[1]),
+          rejects("forbidden_construct"))
+    check("xml/undefined entity", resp_env(op, xml_body(op, "<RequestId>&nbsp;</RequestId>")), rejects("malformed_body"))
+    check("xml/invalid char ref", resp_env(op, xml_body(op, "<RequestId>&#0;</RequestId>")), rejects("malformed_body"))
+    check("xml/truncated", resp_env(op, ATTACH_DOC_XML[:60]), rejects("malformed_body"))
+    check("xml/trailing garbage", resp_env(op, ATTACH_DOC_XML + "x"), rejects("malformed_body"))
+    check("xml/mismatched tags", resp_env(op, xml_body(op, "<RequestId>r</Message>")), rejects("malformed_body"))
+    check("xml/invalid UTF-8", resp_env(op, xml_body(op, "<RequestId>X</RequestId>").encode().replace(b"X", b"\xff")),
+          rejects("malformed_body"))
+    check("xml/empty body", resp_env(op, b"", content_type=XML_CT), rejects("malformed_body"))
+    check("xml/empty body sniffed", resp_env(op, b""), rejects("malformed_body"))
+    check("xml/wrong root", resp_env(op, xml_body(DETACH, "")), rejects("unexpected_shape"))
+    check("xml/duplicate scalar", resp_env(op, xml_body(op, "<RequestId>a</RequestId><RequestId>a</RequestId>")),
+          rejects("unexpected_shape"))
+    check("xml/duplicate wrapper", resp_env(op, xml_body(op, "<AttachInstanceRamRoleResults/>" * 2)),
+          rejects("unexpected_shape"))
+    check("xml/mixed content in root", resp_env(op, xml_body(op, "text<RequestId>a</RequestId>")),
+          rejects("unexpected_shape"))
+    check("xml/mixed content in wrapper", resp_env(op, res("x" + item)), rejects("unexpected_shape"))
+    check("xml/element inside Code",
+          resp_env(op, res("<AttachInstanceRamRoleResult><Code><x/></Code></AttachInstanceRamRoleResult>")),
+          rejects("type_mismatch"))
+    check("xml/TotalCount not a number", resp_env(op, xml_body(op, "<TotalCount>1.0</TotalCount>")),
+          rejects("type_mismatch"))
+    check("xml/TotalCount empty", resp_env(op, xml_body(op, "<TotalCount/>")), rejects("type_mismatch"))
+    check("xml/FailCount overflow", resp_env(op, xml_body(op, "<FailCount>4294967296</FailCount>")),
+          rejects("type_mismatch"))
+    check("xml/Success True", resp_env(op, res("<AttachInstanceRamRoleResult><Success>True</Success>"
+                                              "</AttachInstanceRamRoleResult>")), rejects("type_mismatch"))
+    check("xml/deep nesting", resp_env(op, xml_body(op, "<u>" * 300 + "</u>" * 300)), rejects("limit_exceeded"))
+
+
+def test_response_json():
+    op = DETACH
+    W, X = "DetachInstanceRamRoleResults", "DetachInstanceRamRoleResult"
+    lst = lambda items: {W: {X: items}}  # noqa: E731
+    j = lambda value: resp_env(op, json.dumps(value), content_type=JSON_CT)  # noqa: E731
+
+    check("json/Code number", j(lst([{"Code": 200}])), output(lst([{"Code": "200"}])))
+    check("json/Success string", j(lst([{"Success": "false"}])), output(lst([{"Success": False}])))
+    check("json/nulls are absent", j({"RequestId": None, W: {X: [{"Code": None}]}}), output(lst([{}])))
+    check("json/item list null -> empty", j({W: {X: None}}), output(lst([])))
+    check("json/empty wrapper object", j({W: {}}), output(lst([])))
+    check("json/empty array", j(lst([])), output(lst([])))
+    check("json/wrapper null absent", j({W: None}), output({}))
+    check("json/unknown fields ignored",
+          j({"A": [1, {"b": None}], "RequestId": "r", W: {"Z": 1, X: [{"Q": {"x": [1.5e300]}, "InstanceId": "i"}]}}),
+          output({"RequestId": "r", W: {X: [{"InstanceId": "i"}]}}))
+    check("json/BOM", resp_env(op, b'\xef\xbb\xbf{"RequestId":"r"}'), output({"RequestId": "r"}))
+    check("json/escapes", resp_env(op, br'{"RequestId":"\u89d2\ud83d\ude00\/"}', content_type=JSON_CT),
+          output({"RequestId": "角😀/"}))
+    check("json/top-level array", j([]), rejects("unexpected_shape"))
+    check("json/top-level string", j("x"), rejects("unexpected_shape"))
+    check("json/duplicate key", resp_env(op, b'{"RequestId":"a","RequestId":"a"}', fmt="json"), rejects("unexpected_shape"))
+    check("json/duplicate unknown key ignored", resp_env(op, b'{"Z":1,"Z":2}', fmt="json"), output({}))
+    check("json/TotalCount string", j({"TotalCount": "1"}), rejects("type_mismatch"))
+    check("json/TotalCount float", resp_env(op, b'{"TotalCount":1.0}'), rejects("type_mismatch"))
+    check("json/TotalCount exponent", resp_env(op, b'{"TotalCount":1e0}'), rejects("type_mismatch"))
+    check("json/TotalCount negative", j({"TotalCount": -1}), rejects("type_mismatch"))
+    check("json/TotalCount bool", j({"TotalCount": True}), rejects("type_mismatch"))
+    check("json/FailCount huge", resp_env(op, b'{"FailCount":' + b"9" * 5000 + b"}"), rejects("type_mismatch"))
+    check("json/RequestId number", j({"RequestId": 1}), rejects("type_mismatch"))
+    check("json/Code float", j(lst([{"Code": 200.5}])), rejects("type_mismatch"))
+    check("json/Success TRUE", j(lst([{"Success": "TRUE"}])), rejects("type_mismatch"))
+    check("json/single object not array", j({W: {X: {"InstanceId": "i"}}}), rejects("type_mismatch"))
+    check("json/wrapper is an array", j({W: [{"InstanceId": "i"}]}), rejects("type_mismatch"))
+    check("json/item not object", j(lst(["i"])), rejects("type_mismatch"))
+    check("json/nested set not array", j(lst([{"InstanceRamRoleSets": {"InstanceRamRoleSet": 1}}])),
+          rejects("type_mismatch"))
+    check("json/NaN", resp_env(op, b'{"TotalCount":NaN}'), rejects("malformed_body"))
+    check("json/trailing comma", resp_env(op, b'{"RequestId":"r",}'), rejects("malformed_body"))
+    check("json/comment", resp_env(op, b'{"RequestId":"r"/*c*/}'), rejects("malformed_body"))
+    check("json/truncated", resp_env(op, DETACH_DOC_JSON_REPAIRED[:-5]), rejects("malformed_body"))
+    check("json/invalid UTF-8", resp_env(op, b'{"RequestId":"\xff"}'), rejects("malformed_body"))
+    check("json/lone surrogate", resp_env(op, br'{"Z":"\ud800"}'), rejects("malformed_body"))
+    check("json/empty body", resp_env(op, b"", content_type=JSON_CT), rejects("malformed_body"))
+    check("json/deep nesting", resp_env(op, b'{"Z":' + b"[" * 3000 + b"]" * 3000 + b"}"), rejects("limit_exceeded"))
+    # Format selection: Content-Type first, then the requested format, then sniffing.
+    check("format/content-type beats requested format", resp_env(op, b'{"RequestId":"r"}', content_type=JSON_CT, fmt="xml"),
+          output({"RequestId": "r"}))
+    check("format/requested format beats sniffing", resp_env(op, b'{"RequestId":"r"}', fmt="XML"), rejects("malformed_body"))
+    check("format/header name case-insensitive",
+          dict(resp_env(op, b'{"RequestId":"r"}', fmt="xml"), http={"status": 200, "headers": [["content-TYPE", "Application/JSON"]]}),
+          output({"RequestId": "r"}))
+    check("format/unknown first byte", resp_env(op, b"RequestId=r"), rejects("malformed_body"))
+
+
+def test_response_errors():
+    op = ATTACH
+    xml_err = ('<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>540CFF28</RequestId><HostId>ecs.aliyuncs.com'
+               '</HostId><Code>InvalidRamRole.NotFound</Code><Message>The specified RAMRoleName does not exist.</Message>'
+               '<Recommend>https://x/?a=1&amp;b=2</Recommend><Extra><y/></Extra></Error>')
+    full = {"http_status": 404, "request_id": "540CFF28", "host_id": "ecs.aliyuncs.com", "code": "InvalidRamRole.NotFound",
+            "message": "The specified RAMRoleName does not exist.", "recommend": "https://x/?a=1&b=2"}
+    check("error/xml", resp_env(op, xml_err, 404, XML_CT), service_error(full))
+    detail = {"AuthAction": "ecs:AttachInstanceRamRole", "UserId": 123, "Nested": {"a": [1.50, None]}}
+    json_err = {"RequestId": "540CFF28", "HostId": "ecs.aliyuncs.com", "Code": "InvalidRamRole.NotFound",
+                "Message": "The specified RAMRoleName does not exist.", "Recommend": "https://x/?a=1&b=2",
+                "AccessDeniedDetail": detail, "Unknown": [1]}
+    check("error/json with AccessDeniedDetail", resp_env(op, json.dumps(json_err), 404, JSON_CT),
+          service_error(dict(full, access_denied_detail=detail)))
+    camel = dict(json_err)
+    camel["accessDeniedDetail"] = camel.pop("AccessDeniedDetail")
+    check("error/json camelCase accessDeniedDetail", resp_env(op, json.dumps(camel), 404, JSON_CT),
+          service_error(dict(full, access_denied_detail=detail)))
+    check("error/xml AccessDeniedDetail map",
+          resp_env(op, "<Error><Code>Forbidden.RAM</Code><AccessDeniedDetail><AuthAction>ecs:X</AuthAction>"
+                       "<NoPermissionType>ImplicitDeny</NoPermissionType></AccessDeniedDetail></Error>", 403),
+          service_error({"http_status": 403, "code": "Forbidden.RAM",
+                         "access_denied_detail": {"AuthAction": "ecs:X", "NoPermissionType": "ImplicitDeny"}}))
+    check("error/json Message key case", resp_env(op, '{"Code":"C","Message":"M","message":"lower"}', 400),
+          service_error({"http_status": 400, "code": "C", "message": "M"}))
+    check("error/only some keys", resp_env(op, '{"Code":"Throttling"}', 400, JSON_CT),
+          service_error({"http_status": 400, "code": "Throttling"}))
+    check("error/html 502", resp_env(op, "<html><body>Bad Gateway</body></html>", 502, "text/html"),
+          service_error({"http_status": 502}))
+    check("error/empty 503", resp_env(op, b"", 503), service_error({"http_status": 503}))
+    check("error/malformed xml 400", resp_env(op, "<Error><Code>X</Error>", 400, XML_CT), service_error({"http_status": 400}))
+    check("error/code number", resp_env(op, '{"Code":400,"Message":"m"}', 400, JSON_CT), service_error({"http_status": 400}))
+    check("error/DOCTYPE", resp_env(op, '<!DOCTYPE Error><Error><Code>X</Code></Error>', 400),
+          service_error({"http_status": 400}))
+    check("error/json error body as XML content type", resp_env(op, '{"Code":"C"}', 400, XML_CT),
+          service_error({"http_status": 400}))
+    check("error/status 199 and 300 are errors", resp_env(op, ATTACH_DOC_XML, 300, XML_CT),
+          service_error({"http_status": 300}))
+    check("error/Error body with 200 is a shape problem", resp_env(op, xml_err, 200, XML_CT), rejects("unexpected_shape"))
+    check("error/status 299 is success", resp_env(op, ATTACH_DOC_XML, 299, XML_CT), output(doc_value(ATTACH)))
+
+
+# --------------------------------------------------------------------------------------
+# Adapter protocol
+# --------------------------------------------------------------------------------------
+
+def test_protocol():
+    check("protocol/unknown kind", {"protocol": 1, "kind": "parse"}, equals({"outcome": "unsupported"}))
+    for name, raw in (("not JSON", b"{"), ("no protocol", b'{"kind":"sign"}'), ("protocol 2", b'{"protocol":2,"kind":"sign"}')):
+        rc, out, err = run_adapter(raw)
+        record("protocol/%s exits 2 without a verdict" % name, rc == 2 and out == b"" and err != b"",
+               "rc=%d out=%r" % (rc, out))
+    rc, out, _ = run_adapter(b"", "--list-mutants")
+    names = out.decode().split()
+    record("protocol/--list-mutants", rc == 0 and len(names) == len(set(names)) >= 20, repr(names))
+    return names
+
+
+# --------------------------------------------------------------------------------------
+# Mutants: each must change at least one verdict
+# --------------------------------------------------------------------------------------
+
+def test_mutants(names):
+    detach = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-1", "i-2"]}
+    signed = req_env(DETACH, detach, "GET", "JSON", DOC_SIGNING)
+    attach_xml = resp_env(ATTACH, ATTACH_DOC_XML, content_type=XML_CT)
+    probes = {
+        "plus_for_space": sign_env("GET", "s", {"a": "b c"}),
+        "star_unencoded": sign_env("GET", "s", {"a": "i-****"}),
+        "tilde_encoded": sign_env("GET", "s", {"a": "~"}),
+        "lowercase_hex": sign_env("GET", "s", {"a": "é"}),
+        "sort_case_insensitive": sign_env("GET", "s", {"a": "1", "B": "2"}),
+        "no_amp_on_key": sign_env("GET", "s", {"a": "1"}),
+        "double_encode_missing": sign_env("GET", "s", {"a": "1"}),
+        "signature_not_urlencoded": req_env(DETACH, detach, signing=DOC_SIGNING, nonce="n1"),
+        "json_spaces_in_instance_ids": req_env(DETACH, detach),
+        "drop_single_item_list": attach_xml,
+        "empty_list_as_absent": resp_env(ATTACH, xml_body(ATTACH, "<AttachInstanceRamRoleResults/>")),
+        "trim_string_text": resp_env(ATTACH, xml_body(ATTACH, "<Message> x </Message><RequestId> r </RequestId>")),
+        "expand_dtd_entities": resp_env(ATTACH, '<!DOCTYPE x [<!ENTITY e "v">]>'
+                                                '<AttachInstanceRamRoleResponse><RequestId>&e;</RequestId>'
+                                                '</AttachInstanceRamRoleResponse>'),
+        "ignore_unknown_fails": resp_env(ATTACH, '{"RequestId":"r","PageSize":10}'),
+        "code_as_int": attach_xml,
+        "error_message_lowercase_key": resp_env(ATTACH, '{"Code":"C","Message":"M"}', 400, JSON_CT),
+        "ignore_body": attach_xml,
+        "sign_get_always": sign_env("POST", "s", {"a": "1"}),
+        "accept_101_ids": req_env(DETACH, dict(detach, InstanceIds=["i-%d" % n for n in range(101)])),
+        "status_ignored": resp_env(ATTACH, '{"Code":"C"}', 400, JSON_CT),
+    }
+    for name in names:
+        env = probes.get(name)
+        if env is None:
+            record("mutant/%s has a probe" % name, False, "no probe envelope in selftest.py")
+            continue
+        try:
+            normal, broken = verdict_of(env), verdict_of(env, name)
+        except AssertionError as e:
+            record("mutant/%s" % name, False, str(e))
+            continue
+        record("mutant/%s changes the verdict" % name, normal != broken, "verdict unchanged: %s" % json.dumps(broken))
+
+
+def main():
+    test_sign()
+    test_request()
+    test_response_docs()
+    test_response_xml()
+    test_response_json()
+    test_response_errors()
+    names = test_protocol()
+    test_mutants(names)
+    print("%d passed, %d failed" % (PASSED, FAILED))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
