@@ -80,6 +80,12 @@ fn run<'a, T>(
     let mut de = serde_json::Deserializer::from_slice(text);
     let result = decode(&mut de).and_then(|value| de.end().map(|()| value));
     result.map_err(|e| {
+        // A body that is not an object at all may also not be JSON at all (the published
+        // Detach example is a bare string followed by garbage): syntax comes first.
+        let e = match serde_json::from_slice::<de::IgnoredAny>(text) {
+            Err(syntax) if ctx.at_root.get() => syntax,
+            _ => e,
+        };
         let kind = match e.classify() {
             serde_json::error::Category::Data => ctx.kind.get().unwrap_or(if ctx.at_root.get() {
                 Kind::UnexpectedShape
@@ -93,7 +99,14 @@ fn run<'a, T>(
         let message = message
             .rsplit_once(" at line ")
             .map_or(&*message, |(m, _)| m);
-        let mut err = DecodeError::at_line_column(kind, text, e.line(), e.column(), message);
+        // serde_json's column is that of the last byte it read: the offending byte for a
+        // syntax error, the value's last byte for a type error. At end of input the
+        // problem is the end itself.
+        let mut err = if e.classify() == serde_json::error::Category::Eof {
+            DecodeError::at(kind, text, text.len(), message)
+        } else {
+            DecodeError::at_line_column(kind, text, e.line(), e.column(), message)
+        };
         if text.len() != body.len() {
             err = DecodeError::at(
                 kind,
