@@ -6,6 +6,31 @@
 //!   nonce are inputs: the library reads no clock and no random source.
 //! - **The server side**: [`IncomingRequest`] decodes a query back into the typed request
 //!   and verifies its signature.
+//! - **Responses**: [`ResponseDecoder`] turns (status, content type, body) into a typed
+//!   [`Response`], a [`ServiceError`] ("the service said no": any non-2xx status), or a
+//!   [`DecodeError`] ("we could not parse": kind, byte offset, line and column). XML and
+//!   JSON are decoded straight from the parsers' events, with strings borrowed from the
+//!   body where nothing needed unescaping. [`Response::to_json`], [`Response::to_xml`] and
+//!   their [`ServiceError`] twins write the documented shapes back, for mock servers.
+//!
+//! # Decoding rules
+//!
+//! Each rule is pinned by a test and by a corpus case.
+//!
+//! - XML: root `<{Action}Response>` (or `<Error>`), optional XML declaration and UTF-8 BOM,
+//!   any whitespace; comments and processing instructions ignored; CDATA is text; the five
+//!   predefined entities and character references are decoded; CR LF becomes LF. A DOCTYPE
+//!   is rejected, never expanded. Attributes and namespace prefixes are ignored.
+//! - JSON: strict RFC 8259, a leading UTF-8 BOM skipped.
+//! - Lists: `<Xs><X/>…</Xs>` and `{"Xs":{"X":[…]}}` with 0, 1 or N items. A present
+//!   wrapper is always a list (`<Xs/>` and `{"Xs":{}}` are empty lists); an absent one
+//!   stays `None`.
+//! - Leniency: a per-instance `Code` may be a JSON number (`200` decodes to `"200"`);
+//!   `Success` may be `"true"`/`"false"`; a JSON `null` is an absent field; XML numbers
+//!   and booleans may be padded with whitespace. Strings are never trimmed.
+//! - Unknown elements, attributes and keys are ignored at every level: new server fields
+//!   never break a client. A known field given twice is an error.
+//! - Bodies are bounded by [`Limits`] (size, depth, list length, string length).
 //!
 //! ```
 //! use ecs_ramrole::{
