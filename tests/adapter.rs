@@ -222,9 +222,18 @@ fn secret_never_in_rejects() {
     assert_eq!(v["reject_kind"], "constraint_violation");
 }
 
-fn response_envelope(operation: &str, status: u16, content_type: Option<&str>, format: Option<&str>, body: &[u8]) -> Value {
+fn response_envelope(
+    operation: &str,
+    status: u16,
+    content_type: Option<&str>,
+    format: Option<&str>,
+    body: &[u8],
+) -> Value {
     use base64::Engine as _;
-    let headers: Vec<Value> = content_type.map(|ct| json!(["Content-Type", ct])).into_iter().collect();
+    let headers: Vec<Value> = content_type
+        .map(|ct| json!(["Content-Type", ct]))
+        .into_iter()
+        .collect();
     let mut envelope = json!({"protocol": 1, "kind": "response", "operation": operation,
         "http": {"status": status, "headers": headers},
         "body_base64": base64::engine::general_purpose::STANDARD.encode(body)});
@@ -237,28 +246,69 @@ fn response_envelope(operation: &str, status: u16, content_type: Option<&str>, f
 #[test]
 fn response_kind_output_service_error_and_reject() {
     let xml = include_bytes!("../corpus/response/DetachInstanceRamRole/xml/y_doc_example.body.xml");
-    let v = verdict(response_envelope("DetachInstanceRamRole", 200, Some("text/xml;charset=UTF-8"), Some("xml"), xml));
+    let v = verdict(response_envelope(
+        "DetachInstanceRamRole",
+        200,
+        Some("text/xml;charset=UTF-8"),
+        Some("xml"),
+        xml,
+    ));
     // The JSON-response shape, both list levels, Code a string, counts numbers.
-    assert_eq!(v, json!({"outcome": "output", "value": {
+    assert_eq!(
+        v,
+        json!({"outcome": "output", "value": {
         "RequestId": "E6352369-5C2B-41CD-AB50-471550C8F674", "TotalCount": 1, "FailCount": 0, "RamRoleName": "RamRoleTest",
         "DetachInstanceRamRoleResults": {"DetachInstanceRamRoleResult": [
-            {"InstanceId": "i-instance1", "Code": "200", "Message": "success"}]}}}));
+            {"InstanceId": "i-instance1", "Code": "200", "Message": "success"}]}}})
+    );
 
     let body = br#"{"RequestId":"R","HostId":"ecs.aliyuncs.com","Code":"InvalidRamRole.NotFound","Message":"The specified RamRoleName does not exist.","AccessDeniedDetail":{"UserId":123}}"#;
-    let v = verdict(response_envelope("AttachInstanceRamRole", 404, Some("application/json"), None, body));
-    assert_eq!(v, json!({"outcome": "service_error", "error": {"http_status": 404, "code": "InvalidRamRole.NotFound",
+    let v = verdict(response_envelope(
+        "AttachInstanceRamRole",
+        404,
+        Some("application/json"),
+        None,
+        body,
+    ));
+    assert_eq!(
+        v,
+        json!({"outcome": "service_error", "error": {"http_status": 404, "code": "InvalidRamRole.NotFound",
         "message": "The specified RamRoleName does not exist.", "request_id": "R", "host_id": "ecs.aliyuncs.com",
-        "access_denied_detail": {"UserId": 123}}}));
+        "access_denied_detail": {"UserId": 123}}})
+    );
 
-    let v = verdict(response_envelope("AttachInstanceRamRole", 502, Some("text/html"), None, b"<html>Bad Gateway</html>"));
-    assert_eq!(v, json!({"outcome": "service_error", "error": {"http_status": 502}}));
+    let v = verdict(response_envelope(
+        "AttachInstanceRamRole",
+        502,
+        Some("text/html"),
+        None,
+        b"<html>Bad Gateway</html>",
+    ));
+    assert_eq!(
+        v,
+        json!({"outcome": "service_error", "error": {"http_status": 502}})
+    );
 
-    let published = include_bytes!("../corpus/response/DetachInstanceRamRole/json/n_doc_example_as_published.body.json");
-    let v = verdict(response_envelope("DetachInstanceRamRole", 200, Some("application/json"), Some("json"), published));
+    let published = include_bytes!(
+        "../corpus/response/DetachInstanceRamRole/json/n_doc_example_as_published.body.json"
+    );
+    let v = verdict(response_envelope(
+        "DetachInstanceRamRole",
+        200,
+        Some("application/json"),
+        Some("json"),
+        published,
+    ));
     assert_eq!(v["outcome"], "reject");
     assert_eq!(v["reject_kind"], "malformed_body");
 
-    let v = verdict(response_envelope("AttachInstanceRamRole", 200, None, None, b"<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>"));
+    let v = verdict(response_envelope(
+        "AttachInstanceRamRole",
+        200,
+        None,
+        None,
+        b"<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>",
+    ));
     assert_eq!(v["reject_kind"], "forbidden_construct");
 
     // No usable envelope: bad Base64.
