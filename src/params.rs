@@ -51,7 +51,7 @@ pub(crate) fn policy(value: Option<String>) -> Result<Option<String>, RequestErr
 }
 
 /// The account parameters both operations take: `OwnerId`, `ResourceOwnerId` (Long in the
-/// API, non-negative here) and `ResourceOwnerAccount`.
+/// API: 0 to 2^63 - 1 here) and `ResourceOwnerAccount`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct OwnerParams {
     pub(crate) owner_id: Option<u64>,
@@ -76,6 +76,14 @@ impl OwnerParams {
     }
 
     pub(crate) fn validated(self) -> Result<Self, RequestError> {
+        for (name, id) in [
+            ("OwnerId", self.owner_id),
+            ("ResourceOwnerId", self.resource_owner_id),
+        ] {
+            if id.is_some_and(|id| i64::try_from(id).is_err()) {
+                return Err(RequestError::new(RequestErrorKind::OutOfRange, name));
+            }
+        }
         Ok(Self {
             resource_owner_account: optional("ResourceOwnerAccount", self.resource_owner_account)?,
             ..self

@@ -28,6 +28,9 @@ pub enum RequestErrorKind {
         /// The length found.
         found: usize,
     },
+    /// An integer outside its documented range (`OwnerId` and `ResourceOwnerId` are
+    /// non-negative Longs: at most 2^63 - 1).
+    OutOfRange,
     /// A value does not have the required syntax (JSON array of strings, timestamp,
     /// integer, `JSON`/`XML`).
     Malformed,
@@ -151,6 +154,7 @@ impl fmt::Display for RequestError {
             TooLong { max, found } => {
                 write!(f, "{p} must be at most {max} characters, found {found}")?
             }
+            OutOfRange => write!(f, "{p} is outside 0 to 9223372036854775807")?,
             Malformed => write!(f, "{p} is malformed")?,
             Duplicate => write!(f, "{p} appears more than once")?,
             BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,

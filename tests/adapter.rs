@@ -171,6 +171,7 @@ fn rejects_one_line_per_case() {
         (attach(json!({"RegionId": "r", "RamRoleName": "r", "InstanceIds": {"a": 1}})), "type_mismatch"),
         (detach(json!({"RegionId": "r", "InstanceIds": ["i"], "OwnerId": "7"})), "type_mismatch"),
         (detach(json!({"RegionId": "r", "InstanceIds": ["i"], "OwnerId": -7})), "type_mismatch"),
+        (detach(json!({"RegionId": "r", "InstanceIds": ["i"], "OwnerId": 9_223_372_036_854_775_808_u64})), "type_mismatch"),
         (detach(json!({"RegionId": "r", "InstanceIds": ["i"], "ResourceOwnerId": 1.5})), "type_mismatch"),
         (json!({"protocol": 1, "kind": "sign", "input": {"access_key_secret": "s", "params": {"A": 1}}}), "type_mismatch"),
         (json!({"protocol": 1, "kind": "sign", "input": {"access_key_secret": "s", "params": {"Signature": "x"}}}), "constraint_violation"),

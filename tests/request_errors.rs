@@ -62,6 +62,7 @@ fn decode_rejects() {
         (with("Policy", &policy_1025), K::TooLong { max: 1024, found: 1025 }, "Policy", Some("Policy=|"), "InvalidParameter"),
         (with("Policy", "Policy="), K::Empty, "Policy", Some("Policy=|"), "InvalidParameter"),
         (with("OwnerId", "OwnerId=-1"), K::Malformed, "OwnerId", Some("OwnerId=|-1"), "InvalidParameter"),
+        (with("OwnerId", "OwnerId=9223372036854775808"), K::OutOfRange, "OwnerId", Some("OwnerId=|9"), "InvalidParameter"),
         (with("ResourceOwnerId", "ResourceOwnerId=1.5"), K::Malformed, "ResourceOwnerId", Some("1.5"), "InvalidParameter"),
         (with("ResourceOwnerAccount", "ResourceOwnerAccount="), K::Empty, "ResourceOwnerAccount", Some("ResourceOwnerAccount=|"), "InvalidParameter"),
         (with("Format", "Format=yaml"), K::Malformed, "Format", Some("yaml"), "InvalidParameter"),

@@ -43,8 +43,8 @@ fn attach() -> impl Strategy<Value = Request> {
         text(),
         instance_ids(),
         prop::option::of(text()),
-        prop::option::of(any::<u64>()),
-        prop::option::of(any::<u64>()),
+        prop::option::of(0..=i64::MAX as u64),
+        prop::option::of(0..=i64::MAX as u64),
         prop::option::of(text()),
     )
         .prop_map(
@@ -75,7 +75,7 @@ fn detach() -> impl Strategy<Value = Request> {
         text(),
         instance_ids(),
         prop::option::of(text()),
-        prop::option::of(any::<u64>()),
+        prop::option::of(0..=i64::MAX as u64),
         prop::option::of(text()),
     )
         .prop_map(|(region, ids, role, owner, account)| {

@@ -114,7 +114,8 @@ impl<'a> Params<'a> {
                     Value::Array(items) => items.iter().all(Value::is_string),
                     _ => false,
                 },
-                "OwnerId" | "ResourceOwnerId" => value.is_u64(),
+                // Long in the API; negative IDs mean nothing.
+                "OwnerId" | "ResourceOwnerId" => value.as_i64().is_some_and(|n| n >= 0),
                 _ => value.is_string(),
             };
             if !ok {
