@@ -102,7 +102,8 @@ struct Params<'a> {
 impl<'a> Params<'a> {
     fn new(map: &'a Map<String, Value>, action: Action) -> Result<Self, Reject> {
         let known = known_params(action);
-        for (name, value) in map {
+        // A JSON null is an absent parameter.
+        for (name, value) in map.iter().filter(|(_, v)| !v.is_null()) {
             if !known.contains(&name.as_str()) {
                 return Err(Reject::constraint(format!(
                     "{action} has no parameter {name}"

@@ -1,0 +1,2 @@
+//! Placeholder: the benchmark suite is being written (issue 5).
+fn main() {}
