@@ -61,6 +61,7 @@
 //! # }
 //! ```
 
+pub mod adapter;
 mod attach;
 mod credentials;
 mod decode_error;

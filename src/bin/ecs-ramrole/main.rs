@@ -5,12 +5,11 @@
 //! - `adapter`: adapter protocol 1 (see `corpus/README.md`): one JSON envelope on stdin,
 //!   one JSON verdict on stdout.
 
-mod adapter;
-
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ecs_ramrole::adapter;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -1,18 +1,24 @@
-//! Adapter protocol 1, in-process: envelope JSON in, verdict JSON out.
+//! Adapter protocol 1 for this crate, in-process: envelope JSON in, verdict JSON out.
 //!
-//! `Err` means no verdict could be produced (the envelope itself is unusable); every
-//! problem with the request or body inside a usable envelope is a verdict.
+//! This is what `ecs-ramrole adapter` runs, and what `ecs-ramrole check` calls directly
+//! when it checks this library. The protocol is specified in `corpus/README.md`.
 
-use base64::Engine as _;
-use ecs_ramrole::{
+use crate::{
     AccessKeySecret, Action, AttachInstanceRamRole, Credentials, DetachInstanceRamRole,
     EncodeOptions, Format, InstanceIds, Method, Nonce, Request, RequestError, RequestErrorKind,
     ResponseDecoder, ResponseError, ServiceError, Timestamp, sign_params,
 };
+use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 /// Turns one envelope into one verdict.
-pub(crate) fn handle(input: &[u8]) -> Result<Value, String> {
+///
+/// # Errors
+/// A description of why no verdict can be given: the envelope is not JSON, lacks
+/// `"protocol": 1` or a `kind`, or a response envelope lacks a usable `http.status` or
+/// `body_base64`. Every problem with the request or body inside a usable envelope is a
+/// verdict (a reject), not an error.
+pub fn handle(input: &[u8]) -> Result<Value, String> {
     let envelope: Value =
         serde_json::from_slice(input).map_err(|e| format!("envelope is not JSON: {e}"))?;
     if envelope.get("protocol") != Some(&json!(1)) {

@@ -1,0 +1,887 @@
+#!/usr/bin/env python3
+"""Writes the conformance corpus (corpus/**) from the case definitions below.
+
+Python standard library only, and independent of the Rust crate: every expected query,
+string-to-sign and signature is computed here with urllib/hmac/hashlib, every expected
+response value is written here by hand from the seed pages and protocol.md.
+
+    python3 tools/corpus/generate.py           # rewrite corpus/ cases, bodies, index.json
+    python3 tools/corpus/generate.py --check   # fail if corpus/ differs from this script
+
+The case files are the contract (corpus/README.md); this script is how they are kept.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import sys
+import urllib.parse
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "corpus")
+VERSION = "1.0.0"
+SEED_ATTACH = "seeds/002_77e01217c5edae54.txt (AttachInstanceRamRole API reference)"
+SEED_DETACH = "seeds/000_9a24991bec15a4e7.txt (DetachInstanceRamRole API reference)"
+SYNTHETIC = {"type": "synthetic"}
+
+# ---------------------------------------------------------------------------------------
+# Signature V1, independently (protocol.md §2.1).
+
+def enc(s):
+    return urllib.parse.quote(s.encode("utf-8"), safe="-_.~")
+
+
+def canonical(params):
+    return "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(params.items(), key=lambda kv: kv[0].encode()))
+
+
+def sign(method, params, secret):
+    cq = canonical(params)
+    sts = f"{method}&%2F&{enc(cq)}"
+    sig = base64.b64encode(hmac.new((secret + "&").encode(), sts.encode(), hashlib.sha1).digest()).decode()
+    return cq, sts, sig
+
+
+def ids_json(ids):
+    return json.dumps(ids, separators=(",", ":"), ensure_ascii=False)
+
+
+DOC_SIGNING = {
+    "algorithm": "HMAC-SHA1",
+    "access_key_id": "testid",
+    "access_key_secret": "testsecret",
+    "timestamp": "2016-02-23T12:46:24Z",
+    "nonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+}
+
+OPERATION_PARAMS = {
+    "AttachInstanceRamRole": ["RegionId", "RamRoleName", "InstanceIds", "Policy", "OwnerId", "ResourceOwnerId", "ResourceOwnerAccount"],
+    "DetachInstanceRamRole": ["RegionId", "InstanceIds", "RamRoleName", "OwnerId", "ResourceOwnerId", "ResourceOwnerAccount"],
+}
+
+
+def expected_request(op, params, context):
+    """The expected request verdict, computed from the protocol rules."""
+    wire = {"Action": op, "Version": "2014-05-26"}
+    if context.get("format"):
+        wire["Format"] = context["format"]
+    for name, value in params.items():
+        if name == "InstanceIds":
+            wire[name] = value if isinstance(value, str) else ids_json(value)
+        elif name in ("OwnerId", "ResourceOwnerId"):
+            wire[name] = str(value)
+        else:
+            wire[name] = value
+    method = context.get("method", "POST")
+    signing = context.get("signing")
+    if not signing:
+        cq = canonical(wire)
+        return {"outcome": "request", "method": method, "query": cq, "stages": {"canonical_query": cq}}
+    wire.update({
+        "AccessKeyId": signing["access_key_id"],
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureVersion": "1.0",
+        "SignatureNonce": signing["nonce"],
+        "Timestamp": signing["timestamp"],
+    })
+    if signing.get("security_token"):
+        wire["SecurityToken"] = signing["security_token"]
+    cq, sts, sig = sign(method, wire, signing["access_key_secret"])
+    return {
+        "outcome": "request",
+        "method": method,
+        "query": f"{cq}&Signature={enc(sig)}",
+        "stages": {"canonical_query": cq, "string_to_sign": sts, "signature": sig},
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The case list.
+
+CASES = []   # (case dict, {file name: bytes})
+
+
+def add(case, files=None):
+    CASES.append((case, files or {}))
+
+
+def base(cid, kind, level, source, description, tags):
+    prefix = cid.rsplit("/", 1)[1][:2]
+    assert prefix in ("y_", "n_", "i_"), cid
+    return {
+        "id": cid,
+        "kind": kind,
+        "level": level,
+        "since": VERSION,
+        "source": source,
+        "description": description,
+        "tags": list(tags),
+    }
+
+
+def sign_case(stem, method, secret, params, description, source=SYNTHETIC, level="must", tags=(), published=None, expect=None):
+    case = base(f"sign/{stem}", "sign", level, source, description, ("sign",) + tuple(tags))
+    case["input"] = {"method": method, "access_key_secret": secret, "params": params}
+    if expect is None:
+        cq, sts, sig = sign(method, params, secret)
+        if published is not None:
+            assert sig == published, (stem, sig, published)
+        expect = {"outcome": "signature", "canonical_query": cq, "string_to_sign": sts, "signature": sig}
+    case["expect"] = expect
+    add(case)
+
+
+def request_case(op, stem, params, context=None, expect=None, description="", source=SYNTHETIC, level="must", tags=()):
+    context = {} if context is None else context
+    case = base(f"request/{op}/{stem}", "request", level, source, description, ("request",) + tuple(tags))
+    case["operation"] = op
+    case["input"] = {"params": params, "context": context}
+    case["expect"] = expect if expect is not None else expected_request(op, params, context)
+    add(case)
+
+
+def reject(*kinds):
+    return {"outcome": "reject", "reject_kind": list(kinds)}
+
+
+CONTENT_TYPES = {"xml": "text/xml;charset=UTF-8", "json": "application/json;charset=utf-8"}
+
+
+def response_case(op, fmt, stem, body, expect, description, status=200, content_type="default",
+                  requested="same", source=SYNTHETIC, level="must", tags=(), twin=None, ext=None, group=None):
+    """A response case. `op` None means an error-body case (response/error/...), run
+    against AttachInstanceRamRole."""
+    directory = f"response/{group or op}/{fmt}"
+    case = base(f"{directory}/{stem}", "response", level, source, description, ("response", fmt) + tuple(tags))
+    case["operation"] = op or "AttachInstanceRamRole"
+    if content_type == "default":
+        content_type = CONTENT_TYPES.get(fmt)
+    headers = [["Content-Type", content_type]] if content_type else []
+    case["http"] = {"status": status, "headers": headers}
+    if requested == "same":
+        requested = fmt if fmt in ("xml", "json") else None
+    case["format"] = requested
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    name = f"{stem}.body.{ext or fmt}"
+    case["body_file"] = name
+    case["body_sha256"] = hashlib.sha256(body).hexdigest()
+    if twin:
+        case["twin"] = twin
+    case["expect"] = expect
+    add(case, {name: body})
+
+
+def output(value):
+    return {"outcome": "output", "value": value}
+
+
+def service_error(**error):
+    return {"outcome": "service_error", "error": error}
+
+
+def any_of(*alternatives, recommended=0):
+    return {"outcome": "any_of", "alternatives": list(alternatives), "recommended": recommended}
+
+
+# ---------------------------------------------------------------------------------------
+# sign/
+
+DESCRIBE_REGIONS = {
+    "AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML", "SignatureMethod": "HMAC-SHA1",
+    "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
+    "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26",
+}
+sign_case("y_doc_describe_regions", "GET", "testsecret", DESCRIBE_REGIONS,
+          "The documented signing example: every stage is published.",
+          source={"type": "doc", "document": "Alibaba Cloud ECS API reference, 'Request signatures' (protocol.md §2.2)"},
+          published="OLeaidS1JvxuMvnyHOwuJ+uX5qY=", tags=("doc",))
+errata = dict(DESCRIBE_REGIONS)
+errata["TimeStamp"] = errata.pop("Timestamp")
+sign_case("y_doc_errata_timestamp_capital_s", "GET", "testsecret", errata,
+          "The older documented example spells the key TimeStamp; its published signature matches that spelling (protocol.md §2.2 errata). Keys are signed as given.",
+          source={"type": "doc", "document": "Older ECS signature examples (protocol.md §2.2 errata)"},
+          published="CT9X0VtwR86fNWSnsc6v8YGOjuE=", tags=("doc", "errata"))
+GO = {"Version": "", "Action": "", "Format": "JSON", "Timestamp": "mock date", "SignatureMethod": "HMAC-SHA1",
+      "SignatureVersion": "1.0", "SignatureType": "", "SignatureNonce": "MOCK_UUID", "AccessKeyId": "accessKeyId",
+      "RegionId": "regionId"}
+GO_SRC = {"type": "sdk-test", "ref": "aliyun/alibaba-cloud-sdk-go sdk/auth/rpc_signature_composer_test.go (protocol.md §2.3)"}
+sign_case("y_go_sdk_composer", "GET", "accessKeySecret", GO,
+          "Go SDK test vector: empty values are signed as 'Name=', a space in a value becomes %2520 in the string-to-sign.",
+          source=GO_SRC, published="7loPmFjvDnzOVnQeQNj85S6nFGY=", tags=("sdk",))
+sign_case("y_go_sdk_composer_sts", "GET", "accessKeySecret", dict(GO, SecurityToken="accessKeyStsToken"),
+          "Go SDK test vector with an STS token.", source=GO_SRC, published="5Nxdcler+ihqWqv0Hr2On4PsBf4=", tags=("sdk",))
+sign_case("y_go_sdk_empty_params", "GET", "any", {}, "No parameters: the string-to-sign is 'GET&%2F&'.", source=GO_SRC, tags=("sdk",))
+sign_case("y_go_sdk_key_value", "GET", "any", {"key": "value"}, "One parameter.", source=GO_SRC, tags=("sdk",))
+sign_case("y_go_sdk_url_value", "GET", "any", {"q": "http://domain/?q=value&q2=value2"},
+          "A URL as a value: encoded once in the canonical query, twice in the string-to-sign.", source=GO_SRC, tags=("sdk",))
+sign_case("y_openapi_util_vector", "GET", "secret", {"query": "test", "body": "test"},
+          "darabonba-openapi-util test vector.",
+          source={"type": "sdk-test", "ref": "aliyun/darabonba-openapi-util python/tests/test_client.py (protocol.md §2.3)"},
+          published="XlUyV4sXjOuX5FnjUz9IF9tm5rU=", tags=("sdk",))
+sign_case("y_python_core_vector", "GET", "access_key_secret",
+          {"SignatureVersion": "1.0", "Format": "JSON", "Timestamp": "7e1c7d12-7551-4856-8abb-1938ccac6bcc",
+           "AccessKeyId": "access_key_id", "SignatureMethod": "HMAC-SHA1", "SignatureType": "",
+           "SignatureNonce": "2018-12-04T04:03:12Z"},
+          "aliyunsdkcore test vector (timestamp and nonce swapped upstream, signed as given).",
+          source={"type": "sdk-test", "ref": "aliyun/aliyun-openapi-python-sdk aliyun-python-sdk-core tests (protocol.md §2.3)"},
+          published="5AYPtZduFYvj3ETTIQlivGqL7Ic=", tags=("sdk",))
+sign_case("y_sort_bytewise", "GET", "k", {"b": "1", "B": "2", "a": "3", "A": "4", "_": "5", "~": "6", "0": "7"},
+          "Keys sort by byte: digits, uppercase, underscore, lowercase, tilde; never case-insensitively.")
+sign_case("y_value_with_percent", "GET", "k", {"Value": "%41%2"},
+          "A literal % is encoded (%25), never decoded: %2541 in the query, %252541 in the string-to-sign.")
+sign_case("y_empty_value", "GET", "k", {"Empty": "", "Full": "x"}, "An empty value stays in the canonical query as 'Empty='.")
+sign_case("y_secret_special_chars", "GET", "s&e+c/r=e t阿", {"A": "1"},
+          "The HMAC key is the raw secret bytes plus '&': nothing in the secret is encoded.")
+sign_case("y_post_method", "POST", "testsecret", DESCRIBE_REGIONS, "The method is part of the string-to-sign: POST differs from GET.")
+sign_case("y_unreserved_and_reserved", "GET", "k", {"Chars": "-_.~!*'();:@&=+$,/?#[] \"<>%{}|\\^`"},
+          "Only A-Z a-z 0-9 - _ . ~ stay literal; ! * ' ( ) are encoded too (unlike JavaScript's encodeURIComponent).")
+sign_case("y_utf8_multibyte", "GET", "k", {"Name": "角色 é 😀"},
+          "Non-ASCII is encoded byte by byte from UTF-8, uppercase hex, including 4-byte characters.")
+sign_case("y_non_ascii_key", "GET", "k", {"Ключ": "v", "Key": "v"}, "Keys are encoded like values and sorted by their raw UTF-8 bytes.")
+sign_case("n_signature_in_params", "GET", "k", {"A": "1", "Signature": "x"},
+          "Signature is never part of what is signed: a sign envelope must not carry it.", expect=reject("constraint_violation"))
+sign_case("n_non_string_value", "GET", "k", {"A": 1}, "Parameter values are strings.", expect=reject("type_mismatch"))
+sign_case("n_empty_secret", "GET", "", {"A": "1"}, "An empty secret is refused.", expect=reject("constraint_violation"))
+sign_case("n_method_put", "PUT", "k", {"A": "1"}, "Only GET and POST.", expect=reject("constraint_violation"))
+
+# ---------------------------------------------------------------------------------------
+# request/
+
+ATTACH, DETACH = "AttachInstanceRamRole", "DetachInstanceRamRole"
+SIGNED_POST = {"method": "POST", "format": "JSON", "signing": DOC_SIGNING}
+SIGNED_GET_XML = {"method": "GET", "format": "XML", "signing": DOC_SIGNING}
+DOC_ATTACH = {"RegionId": "cn-hangzhou", "RamRoleName": "RamRoleTest", "InstanceIds": ["i-instance1"]}
+DOC_DETACH = {"RegionId": "cn-hangzhou", "RamRoleName": "RamRoleTest", "InstanceIds": ["i-instance1"]}
+SEED_REPAIR = ("The page shows InstanceIds raw and unencoded, with layout spaces and a "
+               "<Common request parameters> placeholder; the parameters are taken as documented and encoded on the wire.")
+
+request_case(ATTACH, "y_doc_example", DOC_ATTACH, SIGNED_POST,
+             description="The page's request example, signed with the documented signing example's key, time and nonce, POST and JSON as the official SDKs send.",
+             source={"type": "doc", "document": SEED_ATTACH, "repair": SEED_REPAIR}, tags=("doc",))
+request_case(ATTACH, "y_doc_example_get_xml", DOC_ATTACH, SIGNED_GET_XML,
+             description="The same example over GET with Format=XML.",
+             source={"type": "doc", "document": SEED_ATTACH, "repair": SEED_REPAIR}, tags=("doc",))
+request_case(ATTACH, "y_doc_example_unsigned", DOC_ATTACH, {"method": "GET"},
+             description="Unsigned and without Format: only Action, Version and the operation's parameters.",
+             source={"type": "doc", "document": SEED_ATTACH, "repair": SEED_REPAIR}, tags=("doc", "unsigned"))
+request_case(DETACH, "y_doc_example", DOC_DETACH, SIGNED_POST,
+             description="The page's request example, signed like the Attach one.",
+             source={"type": "doc", "document": SEED_DETACH, "repair": SEED_REPAIR}, tags=("doc",))
+request_case(DETACH, "y_doc_example_get_xml", DOC_DETACH, SIGNED_GET_XML,
+             description="The Detach example over GET with Format=XML.",
+             source={"type": "doc", "document": SEED_DETACH, "repair": SEED_REPAIR}, tags=("doc",))
+
+MASKED = ["i-bp67acfmxazb4p****", "i-bp67acfmxazb5p****"]
+request_case(ATTACH, "y_ids_masked_asterisks", {"RegionId": "cn-hangzhou", "RamRoleName": "testRamRoleName", "InstanceIds": MASKED},
+             {"method": "GET", "format": "JSON", "signing": DOC_SIGNING},
+             description="conformance-design.md §10 vector: '*' is %2A; compact JSON gives qCAOEyvqMXpz2FYLmWz19xkWtKE=.",
+             tags=("ids", "json-form"))
+request_case(ATTACH, "y_ids_raw_spaced", {"RegionId": "cn-hangzhou", "RamRoleName": "testRamRoleName",
+                                          "InstanceIds": '["i-bp67acfmxazb4p****", "i-bp67acfmxazb5p****"]'},
+             {"method": "GET", "format": "JSON", "signing": DOC_SIGNING},
+             description="Raw JSON text is sent byte-for-byte: the spaced form signs to ElW//GgMzjYD+RT23zrNIIZ5E18=.",
+             tags=("ids", "raw-json"))
+assert expected_request(ATTACH, CASES[-2][0]["input"]["params"], CASES[-2][0]["input"]["context"])["stages"]["signature"] == "qCAOEyvqMXpz2FYLmWz19xkWtKE="
+assert CASES[-1][0]["expect"]["stages"]["signature"] == "ElW//GgMzjYD+RT23zrNIIZ5E18="
+
+def attach(**overrides):
+    params = {"RegionId": "cn-hangzhou", "RamRoleName": "EcsRole", "InstanceIds": ["i-1"]}
+    for k, v in overrides.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return params
+
+
+def detach(**overrides):
+    params = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}
+    for k, v in overrides.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return params
+
+
+HUNDRED = [f"i-{n:03}" for n in range(100)]
+for op, make in ((ATTACH, attach), (DETACH, detach)):
+    request_case(op, "y_ids_one", make(InstanceIds=["i-a"]), SIGNED_POST, description="One ID is still a JSON array: [\"i-a\"].", tags=("ids",))
+    request_case(op, "y_ids_two_order_preserved", make(InstanceIds=["i-z", "i-a"]), SIGNED_POST, description="Order is kept, not sorted.", tags=("ids",))
+    request_case(op, "y_ids_duplicates_preserved", make(InstanceIds=["i-a", "i-a"]), SIGNED_POST, description="Duplicates are kept.", tags=("ids",))
+    request_case(op, "y_ids_100", make(InstanceIds=HUNDRED), SIGNED_POST, description="The documented maximum of 100 IDs.", tags=("ids", "limit"))
+    request_case(op, "n_ids_101", make(InstanceIds=HUNDRED + ["i-100"]), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="101 IDs exceed the documented maximum.", tags=("ids", "limit"))
+    request_case(op, "n_ids_empty", make(InstanceIds=[]), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="At least one ID ('Array length: 1 to 100').", tags=("ids",))
+    request_case(op, "n_ids_empty_string_item", make(InstanceIds=["i-1", ""]), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="Each ID is a non-empty string.", tags=("ids",))
+    request_case(op, "n_ids_missing", make(InstanceIds=None), SIGNED_POST, expect=reject("missing_required"),
+                 description="InstanceIds is required.", tags=("ids",))
+    request_case(op, "n_ids_item_not_string", make(InstanceIds=["i-1", 2]), SIGNED_POST, expect=reject("type_mismatch"),
+                 description="Array elements must be strings.", tags=("ids",))
+    request_case(op, "n_ids_object", make(InstanceIds={"i": 1}), SIGNED_POST, expect=reject("type_mismatch"),
+                 description="InstanceIds is an array or a string of JSON text.", tags=("ids",))
+    request_case(op, "n_ids_raw_bare_id", make(InstanceIds="i-instance1"), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="A bare ID is not JSON (the 2019-2021 Detach page's example had this defect).", tags=("ids", "raw-json"))
+    request_case(op, "n_ids_raw_trailing_comma", make(InstanceIds='["i-1",]'), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="Raw text must be valid JSON.", tags=("ids", "raw-json"))
+    request_case(op, "n_ids_raw_number_item", make(InstanceIds='["i-1",2]'), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="Raw text must be an array of strings.", tags=("ids", "raw-json"))
+    request_case(op, "n_ids_raw_typographic_quotes", make(InstanceIds='[“i-1”]'), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="Typographic quotes (a typesetting artifact on one rendered page) are not JSON.", tags=("ids", "raw-json"))
+    request_case(op, "y_ids_raw_pretty", make(InstanceIds='[\n  "i-1",\n  "i-2"\n]'), SIGNED_POST,
+                 description="Raw JSON with newlines is sent exactly as given.", tags=("ids", "raw-json"))
+    request_case(op, "n_region_missing", make(RegionId=None), SIGNED_POST, expect=reject("missing_required"), description="RegionId is required.")
+    request_case(op, "n_region_empty", make(RegionId=""), SIGNED_POST, expect=reject("constraint_violation"), description="RegionId must not be empty.")
+    request_case(op, "n_region_number", make(RegionId=1), SIGNED_POST, expect=reject("type_mismatch"), description="RegionId is a string.")
+    request_case(op, "y_owner_params", make(OwnerId=1234567890123456, ResourceOwnerId=42, ResourceOwnerAccount="owner@example.com"),
+                 SIGNED_POST, description="OwnerId and ResourceOwnerId are integers written in decimal; '@' is %40.", tags=("owner",))
+    request_case(op, "y_owner_id_max_long", make(OwnerId=9223372036854775807), SIGNED_POST,
+                 description="OwnerId is a Long: 2^63-1 is the largest.", tags=("owner", "int64-precision"))
+    request_case(op, "n_owner_id_too_large", make(OwnerId=9223372036854775808), SIGNED_POST, expect=reject("type_mismatch"),
+                 description="2^63 is not a Long.", tags=("owner", "int64-precision"))
+    request_case(op, "n_owner_id_negative", make(OwnerId=-1), SIGNED_POST, expect=reject("type_mismatch"), description="Negative IDs mean nothing.", tags=("owner",))
+    request_case(op, "n_owner_id_string", make(OwnerId="7"), SIGNED_POST, expect=reject("type_mismatch"), description="OwnerId is a JSON integer.", tags=("owner",))
+    request_case(op, "n_owner_id_fraction", make(ResourceOwnerId=1.5), SIGNED_POST, expect=reject("type_mismatch"), description="No fractions.", tags=("owner",))
+    request_case(op, "n_resource_owner_account_empty", make(ResourceOwnerAccount=""), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="An empty ResourceOwnerAccount means nothing.", tags=("owner",))
+    request_case(op, "n_unknown_parameter", make(OwnerAccount="acc"), SIGNED_POST, expect=reject("constraint_violation"),
+                 description="OwnerAccount is not a parameter of this operation in any SDK.")
+    request_case(op, "y_security_token", make(), {"method": "POST", "format": "JSON", "signing": dict(DOC_SIGNING, security_token="CAIS/token+with=odd chars")},
+                 description="An STS token is sent and signed as SecurityToken.", tags=("sts",))
+    request_case(op, "y_unsigned_no_format", make(), {"method": "POST"}, description="Without signing or format: no signing parameters, no Format.", tags=("unsigned",))
+    request_case(op, "y_method_defaults_to_post", make(), {"format": "XML", "signing": DOC_SIGNING}, description="Without a method, POST.")
+    request_case(op, "y_param_order_independent", dict(reversed(list(make(ResourceOwnerId=7).items()))), SIGNED_POST,
+                 description="The order of the input parameters does not matter.")
+    request_case(op, "y_region_reserved_and_unicode", make(RegionId="cn hangzhou/*~+&=阿"), SIGNED_POST,
+                 description="Reserved and non-ASCII characters in RegionId: %20, %2F, %2A, ~, %2B, %26, %3D, UTF-8 bytes.", tags=("encoding",))
+    request_case(op, "y_ids_json_escapes", make(InstanceIds=["q\"uote", "back\\slash", "tab\there", "nl\nx"]), SIGNED_POST,
+                 description="Canonical JSON escapes only what JSON requires: \\\" \\\\ \\t \\n.", tags=("ids", "json-form"))
+    request_case(op, "y_ids_json_no_html_escape", make(InstanceIds=["a&b<c>d", "e/f"]), SIGNED_POST,
+                 description="& < > and / stay raw in the JSON (Go's encoding/json would write \\u0026).", tags=("ids", "json-form"), level="should")
+    request_case(op, "y_ids_json_non_ascii_raw", make(InstanceIds=["实例-1", "é😀"]), SIGNED_POST,
+                 description="Non-ASCII stays raw UTF-8 in the JSON (Python's default ensure_ascii would write \\uXXXX).", tags=("ids", "json-form"), level="should")
+    request_case(op, "y_ids_control_character", make(InstanceIds=["a\u0001b"]), SIGNED_POST,
+                 description="A control character is escaped as \\u0001 (lowercase hex), as serde_json and Python's json do.", tags=("ids", "json-form"), level="should")
+    request_case(op, "n_timestamp_not_utc_form", make(), {"method": "POST", "signing": dict(DOC_SIGNING, timestamp="2016-02-23 12:46:24")},
+                 expect=reject("constraint_violation"), description="Timestamp must be YYYY-MM-DDThh:mm:ssZ.", tags=("signing",))
+    request_case(op, "n_timestamp_fraction", make(), {"method": "POST", "signing": dict(DOC_SIGNING, timestamp="2016-02-23T12:46:24.123Z")},
+                 expect=reject("constraint_violation"), description="No fractional seconds.", tags=("signing",))
+    request_case(op, "n_timestamp_impossible_date", make(), {"method": "POST", "signing": dict(DOC_SIGNING, timestamp="2016-02-30T12:46:24Z")},
+                 expect=reject("constraint_violation"), description="February has no 30th.", tags=("signing",))
+    request_case(op, "n_nonce_missing", make(), {"method": "POST", "signing": {k: v for k, v in DOC_SIGNING.items() if k != "nonce"}},
+                 expect=reject("missing_required"), description="Signing needs a nonce.", tags=("signing",))
+    request_case(op, "n_nonce_empty", make(), {"method": "POST", "signing": dict(DOC_SIGNING, nonce="")},
+                 expect=reject("constraint_violation"), description="An empty nonce is refused.", tags=("signing",))
+    request_case(op, "n_method_put", make(), {"method": "PUT"}, expect=reject("constraint_violation"), description="Only GET and POST.")
+    request_case(op, "n_format_lowercase", make(), {"format": "json"}, expect=reject("constraint_violation"),
+                 description="The envelope's format is JSON or XML, as sent.")
+    request_case(op, "y_nonce_and_key_id_reserved_chars", make(),
+                 {"method": "GET", "signing": dict(DOC_SIGNING, nonce="n o/n+c=e&阿", access_key_id="LTAI id+/=")},
+                 description="Reserved and non-ASCII characters in the nonce and AccessKeyId are encoded like any value.", tags=("encoding", "signing"))
+
+request_case(ATTACH, "n_role_name_missing", attach(RamRoleName=None), SIGNED_POST, expect=reject("missing_required"),
+             description="RamRoleName is required for AttachInstanceRamRole.")
+request_case(ATTACH, "n_role_name_empty", attach(RamRoleName=""), SIGNED_POST, expect=reject("constraint_violation"), description="Not empty.")
+request_case(ATTACH, "y_role_name_reserved_chars", attach(RamRoleName="a b+c*d~e/f=g&h%i"), SIGNED_POST,
+             description="space %20, + %2B, * %2A, ~ literal, / %2F, = %3D, & %26, % %25.", tags=("encoding",))
+request_case(ATTACH, "y_role_name_unicode", attach(RamRoleName="角色"), SIGNED_POST, description="UTF-8 bytes, uppercase hex.", tags=("encoding",))
+request_case(ATTACH, "y_role_name_emoji_4byte", attach(RamRoleName="role😀"), SIGNED_POST,
+             description="A 4-byte UTF-8 character is four %XX escapes, not a code-point escape.", tags=("encoding",))
+request_case(ATTACH, "y_policy_verbatim", attach(Policy='{\n  "Statement": [{"Effect": "Allow", "Action": "*"}],\n  "Version": "1"\n}'),
+             SIGNED_POST, description="Policy is a string sent byte-for-byte: whitespace and newlines kept, never re-serialized.", tags=("policy",))
+request_case(ATTACH, "y_policy_1024_chars", attach(Policy="角" * 1024), SIGNED_POST,
+             description="1024 characters (3072 UTF-8 bytes) is within the limit: characters, not bytes.", tags=("policy", "limit"))
+request_case(ATTACH, "n_policy_1025_chars", attach(Policy="p" * 1025), SIGNED_POST, expect=reject("constraint_violation"),
+             description="More than 1024 characters.", tags=("policy", "limit"))
+request_case(ATTACH, "n_policy_empty", attach(Policy=""), SIGNED_POST, expect=reject("constraint_violation"), description="Policy is 1 to 1024 characters.", tags=("policy",))
+request_case(ATTACH, "y_resource_owner_account_unicode", attach(ResourceOwnerAccount="所有者 a+b@例.com"), SIGNED_POST,
+             description="Reserved and non-ASCII characters in ResourceOwnerAccount.", tags=("encoding", "owner"))
+request_case(DETACH, "y_without_role_name", detach(), SIGNED_POST, description="RamRoleName is optional for Detach: absent from the query.")
+request_case(DETACH, "y_role_name", detach(RamRoleName="RamRoleTest"), SIGNED_POST, description="With the optional RamRoleName.")
+request_case(DETACH, "n_role_name_empty", detach(RamRoleName=""), SIGNED_POST, expect=reject("constraint_violation"),
+             description="An optional parameter, when present, is not empty.")
+request_case(DETACH, "n_policy_not_a_parameter", detach(Policy="p"), SIGNED_POST, expect=reject("constraint_violation"),
+             description="DetachInstanceRamRole has no Policy.")
+request_case(DETACH, "y_role_name_unicode_and_reserved", detach(RamRoleName="角色 a+b"), SIGNED_POST,
+             description="Reserved and non-ASCII characters in the optional RamRoleName.", tags=("encoding",))
+
+# ---------------------------------------------------------------------------------------
+# response/: success bodies.
+
+def seed_blocks(path):
+    import re
+    text = open(path, encoding="utf-8").read()
+    return re.findall(r"```[^\n]*\n(.*?)```", text, re.S)
+
+
+SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "seeds")
+
+
+def read_seed_bodies():
+    """The documented bodies, byte-exact from the pages, or from the corpus when the
+    seeds are not beside the checkout."""
+    out = {}
+    for name, op in (("002_77e01217c5edae54.txt", ATTACH), ("000_9a24991bec15a4e7.txt", DETACH)):
+        path = os.path.join(SHARED, name)
+        if os.path.exists(path):
+            blocks = seed_blocks(path)
+            out[op] = (blocks[1], blocks[2])
+        else:
+            stem = "n_doc_example_as_published" if op == DETACH else "y_doc_example"
+            out[op] = (open(os.path.join(ROOT, f"response/{op}/xml/y_doc_example.body.xml"), encoding="utf-8").read(),
+                       open(os.path.join(ROOT, f"response/{op}/json/{stem}.body.json"), encoding="utf-8").read())
+    return out
+
+
+SEEDS = read_seed_bodies()
+
+
+def doc_value(op, request_id):
+    return {"RequestId": request_id, "RamRoleName": "RamRoleTest", "TotalCount": 1, "FailCount": 0,
+            f"{op}Results": {f"{op}Result": [{"InstanceId": "i-instance1", "Code": "200", "Message": "success"}]}}
+
+
+response_case(ATTACH, "xml", "y_doc_example", SEEDS[ATTACH][0], output(doc_value(ATTACH, "E6352369-5C2B-41CD-AB50-471550C8F674")),
+              "The page's XML response example, byte-exact (indented, a trailing space after </TotalCount>, no declaration).",
+              source={"type": "doc", "document": SEED_ATTACH}, tags=("doc",))
+response_case(ATTACH, "json", "y_doc_example", SEEDS[ATTACH][1], output(doc_value(ATTACH, "D9553E4C-6C3A-4D66-AE79-9835AF705639")),
+              "The page's JSON response example, byte-exact (tab-indented; its RequestId differs from the XML example's).",
+              source={"type": "doc", "document": SEED_ATTACH}, tags=("doc",))
+response_case(DETACH, "xml", "y_doc_example", SEEDS[DETACH][0], output(doc_value(DETACH, "E6352369-5C2B-41CD-AB50-471550C8F674")),
+              "The page's XML response example, byte-exact.", source={"type": "doc", "document": SEED_DETACH}, tags=("doc",),
+              twin="response/DetachInstanceRamRole/json/y_doc_example_repaired")
+response_case(DETACH, "json", "n_doc_example_as_published", SEEDS[DETACH][1], reject("malformed_body"),
+              "The page's JSON example as published: it lost its braces, so it is not JSON and must be rejected.",
+              source={"type": "doc", "document": SEED_DETACH, "defect": "the braces of the root object, the wrapper object and the array item are missing"},
+              tags=("doc", "doc-defect"))
+detach_json = SEEDS[DETACH][1].split("\n")
+for index, text in {0: "{", 4: "            {", 8: "            }", 9: "        ]", 10: "    },", 14: "}"}.items():
+    assert detach_json[index].strip() == "", (index, detach_json[index])
+    detach_json[index] = text
+response_case(DETACH, "json", "y_doc_example_repaired", "\n".join(detach_json), output(doc_value(DETACH, "E6352369-5C2B-41CD-AB50-471550C8F674")),
+              "The page's JSON example with its lost braces restored on the blank lines where they belong; nothing else changed.",
+              source={"type": "doc", "document": SEED_DETACH, "repair": "restored {, {, }, ], }, and } on lines 1, 5, 9, 10, 11 and 15"},
+              tags=("doc", "repaired"), twin="response/DetachInstanceRamRole/xml/y_doc_example")
+
+
+def xml_doc(op, fields, decl=True):
+    names = f"{op}Response"
+    return (('<?xml version="1.0" encoding="UTF-8"?>' if decl else "") + f"<{names}>{fields}</{names}>")
+
+
+def xml_results(op, items):
+    return f"<{op}Results>" + "".join(f"<{op}Result>{i}</{op}Result>" for i in items) + f"</{op}Results>"
+
+
+def el(name, text):
+    return f"<{name}>{text}</{name}>"
+
+
+def xml_item(d):
+    return "".join(el(k, v if isinstance(v, str) else json.dumps(v)) for k, v in d.items())
+
+
+def js_doc(op, fields):
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def results_value(op, items):
+    return {f"{op}Results": {f"{op}Result": items}}
+
+
+def twin_pair(op, stem, xml_body, json_body, value, description, level="must", tags=()):
+    """An XML case and its JSON twin sharing one expected value."""
+    response_case(op, "xml", stem, xml_body, output(value), description, level=level, tags=tags,
+                  twin=f"response/{op}/json/{stem}")
+    response_case(op, "json", stem, json_body, output(value), description, level=level, tags=tags,
+                  twin=f"response/{op}/xml/{stem}")
+
+
+for op in (ATTACH, DETACH):
+    ok = {"InstanceId": "i-1", "Code": "200", "Message": "success", "Success": True}
+    ok2 = {"InstanceId": "i-2", "Code": "200", "Message": "success", "Success": True}
+    fail = {"InstanceId": "i-3", "Code": "InvalidInstanceId.NotFound", "Message": "The specified InstanceId does not exist.", "Success": False}
+    base_fields = {"RequestId": "R-1", "RamRoleName": "Role"}
+
+    def both(stem, items, description, extra=None, level="must", tags=()):
+        value = dict(base_fields, TotalCount=len(items), FailCount=sum(1 for i in items if i.get("Success") is False))
+        value.update(results_value(op, items))
+        if extra:
+            value.update(extra)
+        xml_fields = el("RequestId", "R-1") + xml_results(op, [xml_item(i) for i in items]) + \
+            el("TotalCount", str(value["TotalCount"])) + el("FailCount", str(value["FailCount"])) + el("RamRoleName", "Role")
+        twin_pair(op, stem, xml_doc(op, xml_fields), js_doc(op, value), value, description, level=level, tags=tags)
+
+    both("y_results_single_item", [ok], "One result: still a one-element list (the classic XML-to-object bug).", tags=("list",))
+    both("y_results_multiple_items", [ok, ok2, fail], "Three results, order kept.", tags=("list",))
+    both("y_partial_failure", [ok, fail], "HTTP 200 with FailCount 1 and a failed item: an output, not an error.", tags=("list", "partial"))
+    both("y_code_string_200", [{"InstanceId": "i-1", "Code": "200"}], "Code is text: '200', a string in the value.", tags=("code",))
+
+    # Empty and absent wrappers.
+    empty = dict(base_fields)
+    empty.update(results_value(op, []))
+    for stem, inner, desc in (("y_results_empty_self_closing", f"<{op}Results/>", "<Xs/>: a present, empty list."),
+                              ("y_results_empty_open_close", f"<{op}Results></{op}Results>", "<Xs></Xs>: a present, empty list."),
+                              ("y_results_whitespace_only", f"<{op}Results>\n  </{op}Results>", "A wrapper holding only whitespace: empty.")):
+        response_case(op, "xml", stem, xml_doc(op, el("RequestId", "R-1") + inner + el("RamRoleName", "Role")), output(empty), desc, tags=("list", "empty"))
+    response_case(op, "json", "y_results_empty_array", js_doc(op, dict(base_fields, **results_value(op, []))), output(empty),
+                  '{"Xs":{"X":[]}}: a present, empty list.', tags=("list", "empty"))
+    response_case(op, "json", "y_results_empty_object_wrapper", js_doc(op, dict(base_fields, **{f"{op}Results": {}})), output(empty),
+                  '{"Xs":{}}: the wrapper is present, so the list is present and empty.', tags=("list", "empty"))
+    response_case(op, "json", "y_results_null_item_list", js_doc(op, dict(base_fields, **{f"{op}Results": {f"{op}Result": None}})), output(empty),
+                  '{"Xs":{"X":null}}: null is absent, the wrapper still present: empty.', tags=("list", "empty", "null"))
+    twin_pair(op, "y_results_wrapper_absent", xml_doc(op, el("RequestId", "R-1")), js_doc(op, {"RequestId": "R-1"}), {"RequestId": "R-1"},
+              "No wrapper at all: the list is absent, not empty.", tags=("list",))
+    response_case(op, "json", "y_results_null_wrapper", js_doc(op, {"RequestId": "R-1", f"{op}Results": None}), output({"RequestId": "R-1"}),
+                  '{"Xs":null}: null is absent.', tags=("list", "null"))
+
+    # Unknown fields at every level.
+    unknown_xml = xml_doc(op, '<New attr="1"><Deep><Deeper>x</Deeper></Deep></New>' + el("RequestId", "R-1") +
+                          f"<{op}Results><Other>1</Other><{op}Result><Extra><a/></Extra>" + el("Code", "200") +
+                          f"<Unknown>u</Unknown></{op}Result></{op}Results><PageSize>10</PageSize>")
+    unknown_json = js_doc(op, {"New": {"Deep": [1, {"x": None}], "b": True}, "RequestId": "R-1",
+                               f"{op}Results": {"Other": 1, f"{op}Result": [{"Extra": {"a": []}, "Code": "200", "Unknown": "u"}]}, "PageSize": 10})
+    twin_pair(op, "y_unknown_fields_ignored", unknown_xml, unknown_json, dict({"RequestId": "R-1"}, **results_value(op, [{"Code": "200"}])),
+              "Unknown scalars, objects, lists and attributes at the root, wrapper and item level are ignored: new server fields never break clients.",
+              tags=("unknown",))
+    shuffled_xml = xml_doc(op, el("RamRoleName", "Role") + el("FailCount", "0") + xml_results(op, [el("Message", "m") + el("Code", "200") + el("InstanceId", "i")]) +
+                           el("TotalCount", "1") + el("RequestId", "R"))
+    twin_pair(op, "y_field_order_shuffled", shuffled_xml,
+              '{"RamRoleName":"Role","FailCount":0,"%s":{"%s":[{"Message":"m","Code":"200","InstanceId":"i"}]},"TotalCount":1,"RequestId":"R"}' % (f"{op}Results", f"{op}Result"),
+              dict({"RamRoleName": "Role", "FailCount": 0, "TotalCount": 1, "RequestId": "R"}, **results_value(op, [{"Message": "m", "Code": "200", "InstanceId": "i"}])),
+              "Fields in any order.", tags=("order",))
+
+# Detach's nested InstanceRamRoleSets.
+sets_item = lambda sets: {"InstanceId": "i-1", "Code": "200", "Message": "success", "Success": True,
+                          "InstanceRamRoleSets": {"InstanceRamRoleSet": sets}}
+for stem, sets, desc in (("y_nested_sets_single", [{"InstanceId": "i-1", "RamRoleName": "Role"}], "One InstanceRamRoleSet: a one-element list."),
+                         ("y_nested_sets_multiple", [{"InstanceId": "i-1", "RamRoleName": "A"}, {"InstanceId": "i-1", "RamRoleName": "B"}], "Two sets."),
+                         ("y_nested_sets_empty", [], "An empty nested wrapper is an empty list.")):
+    item = sets_item(sets)
+    xml_sets = "<InstanceRamRoleSets>" + "".join(f"<InstanceRamRoleSet>{xml_item(s)}</InstanceRamRoleSet>" for s in sets) + "</InstanceRamRoleSets>"
+    xml_body = xml_doc(DETACH, el("RequestId", "R") + xml_results(DETACH, [xml_item({k: v for k, v in item.items() if k != "InstanceRamRoleSets"}) + xml_sets]))
+    value = dict({"RequestId": "R"}, **results_value(DETACH, [item]))
+    twin_pair(DETACH, stem, xml_body, js_doc(DETACH, value), value, desc, tags=("list", "nested"))
+response_case(ATTACH, "json", "y_sets_unknown_on_attach", js_doc(ATTACH, results_value(ATTACH, [sets_item([{"InstanceId": "i", "RamRoleName": "r"}])])),
+              output(results_value(ATTACH, [{"InstanceId": "i-1", "Code": "200", "Message": "success", "Success": True}])),
+              "InstanceRamRoleSets belongs to Detach: on an Attach result it is an unknown field, ignored.", tags=("unknown",))
+
+A = ATTACH
+
+
+def a_item_xml(inner):
+    return xml_doc(A, xml_results(A, [inner]), decl=False)
+
+
+def a_msg(m):
+    return output(results_value(A, [{"Message": m}]))
+
+
+# XML syntax.
+X = "response/AttachInstanceRamRole/xml"
+response_case(A, "xml", "y_xml_decl_absent", a_item_xml(el("Message", "ok")), a_msg("ok"), "No declaration.", tags=("xml-decl",))
+response_case(A, "xml", "y_xml_decl_utf8", '<?xml version="1.0" encoding="UTF-8"?>\n' + a_item_xml(el("Message", "ok")), a_msg("ok"), "The usual declaration.", tags=("xml-decl",))
+response_case(A, "xml", "y_xml_decl_single_quotes", "<?xml version='1.0' encoding='utf-8'?>" + a_item_xml(el("Message", "ok")), a_msg("ok"), "Single-quoted declaration.", tags=("xml-decl",))
+response_case(A, "xml", "y_xml_decl_standalone", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + a_item_xml(el("Message", "ok")), a_msg("ok"), "standalone='yes'.", tags=("xml-decl",))
+response_case(A, "xml", "y_bom_then_decl", "\ufeff" + '<?xml version="1.0" encoding="UTF-8"?>' + a_item_xml(el("Message", "ok")), a_msg("ok"),
+              "A UTF-8 BOM before the declaration (XML 1.0 allows it).", tags=("bom",))
+response_case(A, "xml", "y_bom_no_decl", "\ufeff" + a_item_xml(el("Message", "ok")), a_msg("ok"), "A UTF-8 BOM, no declaration.", tags=("bom",))
+response_case(A, "xml", "y_crlf_indented", a_item_xml(el("Message", "ok")).replace("><", ">\r\n  <"), a_msg("ok"), "CRLF line ends and indentation between elements.", tags=("whitespace",))
+response_case(A, "xml", "y_crlf_in_text_normalized", a_item_xml(el("Message", "a\r\nb\rc")), a_msg("a\nb\nc"),
+              "CR LF and a lone CR inside text become LF (XML end-of-line handling).", tags=("whitespace",))
+response_case(A, "xml", "y_entities_predefined", a_item_xml(el("Message", "&amp; &lt; &gt; &quot; &apos;")), a_msg("& < > \" '"),
+              "The five predefined entities.", tags=("entity",))
+response_case(A, "xml", "y_char_refs", a_item_xml(el("Message", "&#20013;&#x4E2D;&#x1F600;&#10;")), a_msg("中中😀\n"),
+              "Decimal and hex character references, astral plane included.", tags=("entity",))
+response_case(A, "xml", "y_cdata_value", a_item_xml(el("Message", "<![CDATA[<b>&amp;</b>]]>")), a_msg("<b>&amp;</b>"), "CDATA is literal text.", tags=("cdata",))
+response_case(A, "xml", "y_cdata_split_terminator", a_item_xml(el("Message", "<![CDATA[a]]]]><![CDATA[>b]]>")), a_msg("a]]>b"),
+              "A ]]> carried across two CDATA sections.", tags=("cdata",))
+response_case(A, "xml", "y_cdata_mixed_with_text", a_item_xml(el("Message", "x<![CDATA[<y>]]>&amp;z")), a_msg("x<y>&z"), "Text, CDATA and entities concatenate.", tags=("cdata",))
+response_case(A, "xml", "y_comments_and_pis", "<!-- start -->" + a_item_xml(el("Message", "a<!-- c -->b<?pi x?>c")).replace("<AttachInstanceRamRoleResults>", "<?pi?><AttachInstanceRamRoleResults><!-- c -->") + "<!-- end -->",
+              a_msg("abc"), "Comments and processing instructions anywhere are ignored.", tags=("comment",))
+response_case(A, "xml", "y_string_whitespace_preserved", a_item_xml(el("Message", " success ")), a_msg(" success "), "Strings are not trimmed.", tags=("whitespace",))
+response_case(A, "xml", "y_empty_string_element", a_item_xml("<Message/>" + el("InstanceId", "")),
+              output(results_value(A, [{"Message": "", "InstanceId": ""}])), "<Message/> and <InstanceId></InstanceId> are empty strings, present.", tags=("empty",))
+response_case(A, "xml", "y_item_self_closing", xml_doc(A, f"<{A}Results><{A}Result/></{A}Results>", decl=False),
+              output(results_value(A, [{}])), "A self-closing item is an item with no fields.", tags=("list", "empty"))
+response_case(A, "xml", "y_unknown_attributes_ignored", xml_doc(A, f'<{A}Results a="1"><{A}Result b=\'2\'><Code c="3">200</Code></{A}Result></{A}Results>', decl=False),
+              output(results_value(A, [{"Code": "200"}])), "Attributes are ignored.", tags=("unknown",))
+response_case(A, "xml", "y_default_namespace_on_root", f'<{A}Response xmlns="http://ecs.aliyuncs.com/doc/2014-05-26/"><RequestId>R</RequestId></{A}Response>',
+              output({"RequestId": "R"}), "A default namespace on the root changes nothing.", level="should", tags=("namespace",))
+response_case(A, "xml", "y_int_and_bool_whitespace", xml_doc(A, "<TotalCount>\n 3 </TotalCount>" + xml_results(A, ["<Success> true </Success>"]), decl=False),
+              output(dict({"TotalCount": 3}, **results_value(A, [{"Success": True}]))), "Numbers and booleans may be padded with XML whitespace.", tags=("number",))
+response_case(A, "xml", "y_unicode_text", a_item_xml(el("Message", "实例 RAM 角色已绑定 😀")), a_msg("实例 RAM 角色已绑定 😀"), "UTF-8 text.", tags=("unicode",))
+response_case(A, "xml", "y_minified_one_line", xml_doc(A, el("RequestId", "R") + xml_results(A, [el("Code", "200")]) + el("TotalCount", "1")),
+              output(dict({"RequestId": "R", "TotalCount": 1}, **results_value(A, [{"Code": "200"}]))),
+              "Real responses carry no line breaks or indentation.", tags=("whitespace",))
+
+response_case(A, "xml", "n_doctype_internal_entity", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "expanded">]>' + a_item_xml(el("Message", "&x;")),
+              reject("forbidden_construct"), "An entity declaration: rejected, never expanded.", tags=("dtd", "security"))
+response_case(A, "xml", "n_doctype_external_entity", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + a_item_xml(el("Message", "&x;")),
+              reject("forbidden_construct"), "XXE: an external entity must never be resolved.", tags=("dtd", "security"))
+laughs = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
+    f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)) + "]>" + a_item_xml(el("Message", "&lol9;"))
+response_case(A, "xml", "n_doctype_billion_laughs", laughs, any_of(reject("forbidden_construct"), reject("limit_exceeded")),
+              "Billion laughs: refused (as a DTD, or by an expansion limit) within the timeout.", tags=("dtd", "security"))
+response_case(A, "xml", "n_doctype_external_dtd", '<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://example.invalid/x.dtd">' + a_item_xml(el("Message", "m")),
+              reject("forbidden_construct"), "An external DTD is never fetched.", tags=("dtd", "security"))
+response_case(A, "xml", "i_doctype_benign", "<!DOCTYPE AttachInstanceRamRoleResponse>" + a_item_xml(el("Message", "m")),
+              any_of(reject("forbidden_construct"), a_msg("m")), "A DOCTYPE without declarations: rejecting all DTDs is recommended.", level="may", tags=("dtd",))
+response_case(A, "xml", "n_entity_undefined", a_item_xml(el("Message", "&nbsp;")), reject("malformed_body"), "Only the five predefined entities exist.", tags=("entity",))
+response_case(A, "xml", "n_char_ref_nul", a_item_xml(el("Message", "&#0;")), reject("malformed_body"), "&#0; is not an XML character.", tags=("entity",))
+response_case(A, "xml", "n_char_ref_surrogate", a_item_xml(el("Message", "&#xD800;")), reject("malformed_body"), "A surrogate is not a character.", tags=("entity",))
+response_case(A, "xml", "n_char_ref_control", a_item_xml(el("Message", "&#x1;")), reject("malformed_body"), "U+0001 is not an XML 1.0 character.", tags=("entity",))
+full = xml_doc(A, el("RequestId", "R") + xml_results(A, [el("Code", "200")]))
+response_case(A, "xml", "n_truncated", full[: len(full) // 2], reject("malformed_body"), "Cut in the middle.", tags=("truncated",))
+response_case(A, "xml", "n_truncated_before_root_end", full[: full.rindex("</")], reject("malformed_body"), "The root's end tag is missing.", tags=("truncated",))
+response_case(A, "xml", "n_trailing_garbage", full + "garbage", reject("malformed_body"), "Text after the root element.")
+response_case(A, "xml", "n_second_root", full + "<x/>", reject("malformed_body"), "A second root element.")
+response_case(A, "xml", "n_mismatched_tags", xml_doc(A, "<RequestId>R</RamRoleName>"), reject("malformed_body"), "End tag does not match.")
+response_case(A, "xml", "n_invalid_utf8", xml_doc(A, "<RequestId>R").encode() + b"\xff\xfe" + b"</RequestId></AttachInstanceRamRoleResponse>",
+              reject("malformed_body"), "Not UTF-8.", tags=("utf8",))
+response_case(A, "xml", "n_empty_body", b"", reject("malformed_body"), "An empty 200 body.", tags=("empty",))
+response_case(A, "xml", "n_wrong_root", full.replace("AttachInstanceRamRoleResponse", "DetachInstanceRamRoleResponse"), reject("unexpected_shape"),
+              "The other operation's root element.", tags=("shape",))
+response_case(A, "xml", "n_error_root_with_200", "<Error><Code>InternalError</Code></Error>", reject("unexpected_shape"),
+              "An <Error> document with status 200 is not this operation's response.", level="should", tags=("shape",))
+response_case(A, "xml", "n_mixed_content", xml_doc(A, "text" + el("RequestId", "R")), reject("unexpected_shape"), "Text where elements belong.", level="should", tags=("shape",))
+response_case(A, "xml", "n_dup_scalar_element", xml_doc(A, el("RequestId", "a") + el("RequestId", "b")), reject("unexpected_shape"),
+              "A field given twice: neither first nor last wins silently.", level="should", tags=("shape", "duplicate"))
+response_case(A, "xml", "n_total_count_text", xml_doc(A, el("TotalCount", "one")), reject("type_mismatch"), "TotalCount is an integer.", tags=("number",))
+response_case(A, "xml", "n_total_count_negative", xml_doc(A, el("TotalCount", "-1")), reject("type_mismatch"), "Counts are not negative.", tags=("number",))
+response_case(A, "xml", "n_total_count_overflow", xml_doc(A, el("TotalCount", "4294967296")), reject("type_mismatch"), "Counts fit in 32 bits.", level="should", tags=("number",))
+response_case(A, "xml", "n_fail_count_empty", xml_doc(A, "<FailCount/>"), reject("type_mismatch"), "An empty element is not a number.", level="should", tags=("number",))
+response_case(A, "xml", "n_success_not_boolean", a_item_xml(el("Success", "yes")), reject("type_mismatch"), "Success is true or false.", tags=("bool",))
+response_case(A, "xml", "n_element_inside_text_field", a_item_xml("<Code><b>200</b></Code>"), reject("type_mismatch"), "A string field holds text, not elements.", tags=("shape",))
+response_case(A, "xml", "i_whitespace_before_decl", ' \n<?xml version="1.0"?>' + a_item_xml(el("Message", "m")),
+              any_of(reject("malformed_body"), a_msg("m")), "Not well-formed per XML 1.0; lenient parsers accept it.", level="may", tags=("xml-decl",))
+response_case(A, "xml", "i_utf16_with_bom", ("\ufeff" + a_item_xml(el("Message", "m"))).encode("utf-16-le"),
+              any_of(reject("malformed_body"), reject("unsupported_encoding"), a_msg("m")), "UTF-16: the service sends UTF-8.", level="may", tags=("encoding",))
+deep = "".join(f"<d{i}>" for i in range(400)) + "".join(f"</d{i}>" for i in reversed(range(400)))
+response_case(A, "xml", "i_deep_nesting", xml_doc(A, deep + el("RequestId", "R")), any_of(reject("limit_exceeded"), output({"RequestId": "R"})),
+              "400 levels of unknown elements: refuse by a depth limit (recommended) or skip them.", level="should", tags=("limit",))
+
+# JSON syntax.
+response_case(A, "json", "y_unicode_escapes", '{"RequestId":"\\u89d2\\u8272 \\ud83d\\ude00 a\\/b \\"q\\" \\\\"}', output({"RequestId": "角色 😀 a/b \"q\" \\"}),
+              "\\uXXXX escapes, a surrogate pair, an escaped slash, quote and backslash.", tags=("escape",))
+response_case(A, "json", "y_pretty_printed", json.dumps(dict({"RequestId": "R"}, **results_value(A, [{"Code": "200"}])), indent=4),
+              output(dict({"RequestId": "R"}, **results_value(A, [{"Code": "200"}]))), "Indented JSON.", tags=("whitespace",))
+response_case(A, "json", "y_bom", "\ufeff" + '{"RequestId":"R"}', output({"RequestId": "R"}), "A UTF-8 BOM before the object is skipped (RFC 8259 allows it).", level="should", tags=("bom",))
+response_case(A, "json", "y_null_optional_is_absent", '{"RequestId":"R","RamRoleName":null,"TotalCount":null}', output({"RequestId": "R"}), "null is absent.", tags=("null",))
+response_case(A, "json", "y_code_number", js_doc(A, results_value(A, [{"Code": 200}])), output(results_value(A, [{"Code": "200"}])),
+              "Code as a JSON number decodes to the string \"200\" (the 2018 page typed it Integer).", tags=("code", "leniency"))
+response_case(A, "json", "y_success_string", js_doc(A, results_value(A, [{"Success": "true"}, {"Success": "false"}])),
+              output(results_value(A, [{"Success": True}, {"Success": False}])), "Success as \"true\"/\"false\".", tags=("bool", "leniency"))
+response_case(A, "json", "y_empty_object", "{}", output({}), "An empty object: every field absent.")
+response_case(A, "json", "n_truncated", '{"RequestId":"R","AttachInstanceRamRoleResults":{"AttachInstanceRamRoleResult":[{"Code":"2', reject("malformed_body"), "Cut short.", tags=("truncated",))
+response_case(A, "json", "n_trailing_garbage", '{"RequestId":"R"} x', reject("malformed_body"), "Garbage after the value.")
+response_case(A, "json", "n_trailing_comma", '{"RequestId":"R",}', reject("malformed_body"), "Strict JSON: no trailing comma.", level="should")
+response_case(A, "json", "n_comments", '{/* c */"RequestId":"R"}', reject("malformed_body"), "Strict JSON: no comments.", level="should")
+response_case(A, "json", "n_single_quotes", "{'RequestId':'R'}", reject("malformed_body"), "Strings use double quotes.")
+response_case(A, "json", "n_invalid_utf8", b'{"RequestId":"\xff"}', reject("malformed_body"), "Not UTF-8.", tags=("utf8",))
+response_case(A, "json", "n_empty_body", b"", reject("malformed_body"), "An empty 200 body.", tags=("empty",))
+response_case(A, "json", "n_top_level_array", '[{"RequestId":"R"}]', reject("unexpected_shape"), "The body is an object.", tags=("shape",))
+response_case(A, "json", "n_top_level_string", '"RequestId"', reject("unexpected_shape"), "A bare string is not a response.", tags=("shape",))
+response_case(A, "json", "n_request_id_number", '{"RequestId":1}', reject("type_mismatch"), "RequestId is a string; only Code may be a number.", tags=("leniency",))
+response_case(A, "json", "n_total_count_string", '{"TotalCount":"1"}', reject("type_mismatch"), "TotalCount is a JSON integer.", tags=("number",))
+response_case(A, "json", "n_total_count_float", '{"TotalCount":1.5}', reject("type_mismatch"), "No fractions.", tags=("number",))
+response_case(A, "json", "n_total_count_negative", '{"FailCount":-1}', reject("type_mismatch"), "Counts are not negative.", tags=("number",))
+response_case(A, "json", "n_success_not_boolean", js_doc(A, results_value(A, [{"Success": "yes"}])), reject("type_mismatch"), "Only true/false.", tags=("bool",))
+response_case(A, "json", "n_success_number", js_doc(A, results_value(A, [{"Success": 1}])), reject("type_mismatch"), "1 is not a boolean here.", tags=("bool",))
+response_case(A, "json", "n_code_fraction", js_doc(A, results_value(A, [{"Code": 200.5}])), reject("type_mismatch"), "Only integers become Code text.", tags=("code",))
+response_case(A, "json", "n_wrapper_is_array", '{"AttachInstanceRamRoleResults":[{"Code":"200"}]}', reject("type_mismatch"), "The wrapper is an object holding the list.", tags=("list",))
+response_case(A, "json", "n_item_not_object", js_doc(A, results_value(A, ["200"])), reject("type_mismatch"), "List items are objects.", tags=("list",))
+response_case(A, "json", "n_dup_keys", '{"RequestId":"a","RequestId":"b"}', reject("unexpected_shape"), "A field given twice.", level="should", tags=("duplicate",))
+response_case(A, "json", "i_results_single_object_not_array", '{"AttachInstanceRamRoleResults":{"AttachInstanceRamRoleResult":{"Code":"200"}}}',
+              any_of(reject("type_mismatch"), output(results_value(A, [{"Code": "200"}]))),
+              "An object where the array belongs (an XML-to-JSON converter artifact).", level="may", tags=("list",))
+response_case(A, "json", "i_deep_nesting", '{"New":' + "[" * 400 + "]" * 400 + ',"RequestId":"R"}', any_of(reject("limit_exceeded"), output({"RequestId": "R"})),
+              "400 levels of unknown arrays: refuse by a depth limit or skip them.", level="should", tags=("limit",))
+response_case(A, "json", "i_lone_surrogate", '{"RequestId":"\\ud800"}', any_of(reject("malformed_body"), output({"RequestId": "\ufffd"})),
+              "A lone surrogate escape.", level="may", tags=("escape",))
+
+# ---------------------------------------------------------------------------------------
+# response/error/: non-2xx bodies (run against AttachInstanceRamRole).
+
+DOCUMENTED_ERRORS = [
+    (404, "InvalidRamRole.NotEcsRole", "The specified ram role is not authorized for ecs, please check your role policy.", SEED_ATTACH),
+    (400, "MissingParameter.InstanceIds", "The input parameter InstanceIds that is mandatory for processing this request is missing.", SEED_DETACH),
+    (400, "MissingParameter.RegionId", "The input parameter RegionId that is mandatory for processing this request is missing.", SEED_DETACH),
+    (400, "InvalidInstanceIds.Malformed", "The specified InstanceIds is not valid.", SEED_DETACH),
+    (403, "InvalidNetworkType.MismatchRamRole", "Ram role cannot be attached to instances of Classic network type.", SEED_DETACH),
+    (403, "InvalidUser.PassRoleForbidden", "The RAM user does not have the privilege to pass a RAM role.", SEED_DETACH),
+    (404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", SEED_DETACH),
+    (404, "InvalidRamRole.NotFound", "The specified RamRoleName does not exist.", SEED_DETACH),
+]
+COMMON_ERRORS = [
+    (400, "Throttling", "Request was denied due to request throttling."),
+    (400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+    (400, "MissingParameter.RamRoleName", "The input parameter RamRoleName that is mandatory for processing this request is missing."),
+    (403, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM."),
+    (409, "OperationConflict", "Request was denied due to conflict with a previous request."),
+    (500, "InternalError", "The request processing has failed due to some unknown error."),
+    (503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+]
+RID, HOST = "E6352369-5C2B-41CD-AB50-471550C8F674", "ecs.aliyuncs.com"
+
+
+def xml_text(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def error_pair(stem, status, code, message, description, source=SYNTHETIC, tags=(), level="must"):
+    xml_body = f'<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>{RID}</RequestId><HostId>{HOST}</HostId><Code>{code}</Code><Message>{xml_text(message)}</Message></Error>'
+    json_body = json.dumps({"RequestId": RID, "HostId": HOST, "Code": code, "Message": message}, ensure_ascii=False)
+    expected = service_error(http_status=status, code=code, message=message, request_id=RID, host_id=HOST)
+    for fmt, body in (("xml", xml_body), ("json", json_body)):
+        other = "json" if fmt == "xml" else "xml"
+        response_case(None, fmt, stem, body, expected, description, status=status, source=source, tags=("error",) + tuple(tags),
+                      level=level, group="error", twin=f"response/error/{other}/{stem}")
+
+
+for status, code, message, page in DOCUMENTED_ERRORS:
+    error_pair("y_doc_" + code.lower().replace(".", "_"), status, code, message,
+               f"{code} from the page's error table, with its documented HTTP status and message, in the documented error-body shape.",
+               source={"type": "doc", "document": page, "note": "code, message and status from the error table; body shape from protocol.md §5.1"},
+               tags=("doc",))
+for status, code, message in COMMON_ERRORS:
+    error_pair("y_common_" + code.lower().replace(".", "_"), status, code, message, f"The common ECS error {code} (protocol.md §5.3).")
+
+E = "error"
+response_case(None, "json", "y_recommend", json.dumps({"RequestId": "6BE56E05", "HostId": "ecs.ap-southeast-3.aliyuncs.com", "Code": "InvalidImageId.NotFound",
+              "Message": "The specified ImageId does not exist.", "Recommend": "https://api.alibabacloud.com/troubleshoot?intl_lang=EN_US&q=InvalidImageId.NotFound&product=Ecs&requestId=6BE56E05"}),
+              service_error(http_status=404, code="InvalidImageId.NotFound", message="The specified ImageId does not exist.", request_id="6BE56E05",
+                            host_id="ecs.ap-southeast-3.aliyuncs.com", recommend="https://api.alibabacloud.com/troubleshoot?intl_lang=EN_US&q=InvalidImageId.NotFound&product=Ecs&requestId=6BE56E05"),
+              "Recommend, a diagnosis URL; a code this operation never documents is kept verbatim.", status=404, group=E,
+              source={"type": "doc", "document": "OpenAPI Error Diagnosis (protocol.md §5.1)"}, tags=("error",))
+response_case(None, "xml", "y_recommend", f"<Error><RequestId>R</RequestId><Code>Throttling</Code><Recommend>https://x.example/?a=1&amp;b=2</Recommend></Error>",
+              service_error(http_status=400, code="Throttling", request_id="R", recommend="https://x.example/?a=1&b=2"),
+              "Recommend in XML, with an entity in the URL.", status=400, group=E, tags=("error",))
+detail = {"AuthAction": "ecs:AttachInstanceRamRole", "AuthPrincipalType": "SubUser", "AuthPrincipalOwnerId": "1234567890",
+          "AuthPrincipalDisplayName": "dev", "NoPermissionType": "ImplicitDeny", "PolicyType": "AccountLevelIdentityBasedPolicy",
+          "EncodedDiagnosticMessage": "AQEAAAAA"}
+response_case(None, "json", "y_access_denied_detail", json.dumps({"RequestId": "R", "Code": "Forbidden.RAM", "Message": "denied", "AccessDeniedDetail": detail}),
+              service_error(http_status=403, code="Forbidden.RAM", message="denied", request_id="R", access_denied_detail=detail),
+              "AccessDeniedDetail kept whole, every subfield.", status=403, group=E, tags=("error", "access-denied"),
+              source={"type": "doc", "document": "Get the RequestId of an API request (protocol.md §5.1)"})
+response_case(None, "json", "y_access_denied_detail_camel_case", json.dumps({"Code": "Forbidden.RAM", "accessDeniedDetail": {"UserId": 123, "Flags": [True, None], "Nested": {"a": 1}}}),
+              service_error(http_status=403, code="Forbidden.RAM", access_denied_detail={"UserId": 123, "Flags": [True, None], "Nested": {"a": 1}}),
+              "The camelCase spelling, and values of any JSON type kept with their type.", status=403, group=E, tags=("error", "access-denied"))
+response_case(None, "xml", "y_access_denied_detail", "<Error><Code>Forbidden.RAM</Code><AccessDeniedDetail><AuthAction>ecs:AttachInstanceRamRole</AuthAction><NoPermissionType>ImplicitDeny</NoPermissionType></AccessDeniedDetail></Error>",
+              service_error(http_status=403, code="Forbidden.RAM", access_denied_detail={"AuthAction": "ecs:AttachInstanceRamRole", "NoPermissionType": "ImplicitDeny"}),
+              "In XML each child element is a string entry.", status=403, group=E, tags=("error", "access-denied"))
+response_case(None, "json", "y_message_escaped_quotes", json.dumps({"Code": "InvalidParameter", "Message": "The specified parameter \"InstanceIds\" is not valid."}),
+              service_error(http_status=400, code="InvalidParameter", message="The specified parameter \"InstanceIds\" is not valid."),
+              "Escaped quotes in Message, as captured in aliyun/aliyun-cli#38.", status=400, group=E, tags=("error",),
+              source={"type": "issue", "ref": "aliyun/aliyun-cli#38 (protocol.md §5.1)"})
+response_case(None, "xml", "y_message_unicode_and_entities", "<Error><Code>InvalidParameter</Code><Message>参数 “InstanceIds” &lt;无效&gt; &amp; doesn&apos;t</Message></Error>",
+              service_error(http_status=400, code="InvalidParameter", message="参数 “InstanceIds” <无效> & doesn't"),
+              "Chinese text, typographic quotes and entities in an XML message.", status=400, group=E, tags=("error", "unicode"))
+response_case(None, "json", "y_extra_fields_ignored", json.dumps({"Code": "InternalError", "Data": {"x": [1]}, "Message": "m", "Extra": None}),
+              service_error(http_status=500, code="InternalError", message="m"), "Unknown fields in an error body are ignored.", status=500, group=E, tags=("error", "unknown"))
+response_case(None, "json", "y_signature_does_not_match", json.dumps({"RequestId": "R", "Code": "SignatureDoesNotMatch",
+              "Message": "Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3Dtestid"}),
+              service_error(http_status=400, code="SignatureDoesNotMatch", request_id="R",
+                            message="Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3Dtestid"),
+              "The server's string-to-sign travels in the message.", status=400, group=E, tags=("error", "signing"))
+response_case(None, "xml", "y_error_when_json_requested", "<Error><Code>Throttling</Code><Message>m</Message></Error>",
+              service_error(http_status=400, code="Throttling", message="m"), "Format=JSON was asked for, but the body and its content type are XML: read as XML.",
+              status=400, requested="json", group=E, level="should", tags=("error", "content-type"))
+response_case(None, "xml", "y_no_content_type_sniffed", "<Error><Code>Throttling</Code></Error>", service_error(http_status=400, code="Throttling"),
+              "No content type and no requested format: the first byte says XML.", status=400, content_type=None, requested=None, group=E, tags=("error", "content-type"))
+response_case(None, "xml", "y_status_only_when_error_element_malformed", "<Error><Code>X</Code>", service_error(http_status=400),
+              "A non-2xx body that cannot be parsed still gives a service error, with no code.", status=400, group=E, tags=("error",))
+response_case(None, "xml", "y_status_only_with_doctype", '<!DOCTYPE Error [<!ENTITY c "Throttling">]><Error><Code>&c;</Code></Error>', service_error(http_status=400),
+              "A DOCTYPE in an error body: not parsed, never expanded; the status remains.", status=400, group=E, tags=("error", "dtd", "security"))
+response_case(None, "json", "y_status_only_when_not_json", '{"Code":', service_error(http_status=500), "Truncated JSON error body.", status=500, group=E, tags=("error",))
+response_case(None, "json", "y_status_only_top_level_array", "[1,2]", service_error(http_status=400), "Not an error object.", status=400, group=E, tags=("error",))
+response_case(None, "json", "i_code_number", '{"Code":400,"Message":"m"}', any_of(service_error(http_status=400, code="400", message="m"), service_error(http_status=400)),
+              "Code as a number in an error body: stringified (Tea's behaviour) or dropped.", status=400, group=E, level="may", tags=("error", "code"))
+response_case(None, "other", "y_html_502", "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>", service_error(http_status=502),
+              "A gateway's HTML page: a service error with the status, never a crash or a reject.", status=502, content_type="text/html", requested=None, group=E, ext="html", tags=("error",))
+response_case(None, "other", "y_empty_body_503", b"", service_error(http_status=503), "An empty 503.", status=503, content_type=None, requested=None, group=E, ext="txt", tags=("error",))
+response_case(None, "other", "y_text_plain_404", "Not Found", service_error(http_status=404), "Plain text.", status=404, content_type="text/plain", requested=None, group=E, ext="txt", tags=("error",))
+response_case(None, "other", "y_invalid_utf8_400", b"\xff\xfe\x00<\x00E", service_error(http_status=400), "Bytes that are not text.", status=400, content_type=None, requested=None, group=E, ext="bin", tags=("error", "utf8"))
+response_case(None, "other", "y_redirect_302", "", service_error(http_status=302), "A redirect is not a success.", status=302, content_type=None, requested=None, group=E, ext="txt", tags=("error",))
+response_case(None, "other", "y_status_429_json", '{"Code":"Throttling.User","Message":"Request was denied due to user flow control."}',
+              service_error(http_status=429, code="Throttling.User", message="Request was denied due to user flow control."),
+              "A 429 with a code this crate does not know: kept verbatim.", status=429, content_type="application/json", requested=None, group=E, ext="json", tags=("error",))
+# Content type variants on success bodies.
+ok_value = results_value(A, [{"Code": "200"}])
+response_case(A, "xml", "y_content_type_application_xml", a_item_xml(el("Code", "200")), output(ok_value), "application/xml.", content_type="application/xml", tags=("content-type",))
+response_case(A, "json", "y_content_type_missing_sniffed", js_doc(A, ok_value), output(ok_value), "No content type, no requested format: sniffed from '{'.",
+              content_type=None, requested=None, tags=("content-type",))
+response_case(A, "json", "y_content_type_wins_over_requested", js_doc(A, ok_value), output(ok_value), "Format=XML was asked for but the content type says JSON.",
+              requested="xml", tags=("content-type",))
+response_case(A, "xml", "y_requested_format_without_content_type", a_item_xml(el("Code", "200")), output(ok_value), "No content type: the requested format decides.",
+              content_type=None, requested="xml", tags=("content-type",))
+response_case(A, "json", "i_content_type_mismatch", js_doc(A, ok_value), any_of(reject("malformed_body"), output(ok_value)),
+              "A JSON body labelled text/xml: trusting the label (recommended) rejects it; sniffing accepts it.", content_type="text/xml", level="may", tags=("content-type",))
+
+# ---------------------------------------------------------------------------------------
+# Writing.
+
+def case_path(cid):
+    return os.path.join(ROOT, cid + ".json")
+
+
+def render(case):
+    return json.dumps(case, ensure_ascii=False, indent=2) + "\n"
+
+
+def outputs():
+    files = {}
+    ids = set()
+    for case, bodies in CASES:
+        assert case["id"] not in ids, case["id"]
+        ids.add(case["id"])
+        files[case_path(case["id"])] = render(case).encode("utf-8")
+        directory = os.path.dirname(case_path(case["id"]))
+        for name, body in bodies.items():
+            files[os.path.join(directory, name)] = body
+    index = {
+        "corpus_version": VERSION,
+        "protocol": 1,
+        "cases": [
+            {k: case[k] for k in ("id", "kind", "operation", "level", "since", "tags") if k in case}
+            | {"outcome": case["expect"]["outcome"]}
+            | ({"body_file": os.path.join(os.path.dirname(case["id"]), case["body_file"])} if "body_file" in case else {})
+            for case, _ in sorted(CASES, key=lambda c: c[0]["id"])
+        ],
+    }
+    files[os.path.join(ROOT, "index.json")] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    files[os.path.join(ROOT, "VERSION")] = (VERSION + "\n").encode()
+    return files
+
+
+def main():
+    check = "--check" in sys.argv
+    files = outputs()
+    generated_dirs = ("request", "sign", "response")
+    existing = set()
+    for d in generated_dirs:
+        for dirpath, _, names in os.walk(os.path.join(ROOT, d)):
+            existing.update(os.path.join(dirpath, n) for n in names)
+    stale = sorted(existing - set(files))
+    changed = [p for p, data in files.items() if not os.path.exists(p) or open(p, "rb").read() != data]
+    if check:
+        for p in changed:
+            print(f"out of date: {os.path.relpath(p, ROOT)}")
+        for p in stale:
+            print(f"not generated: {os.path.relpath(p, ROOT)}")
+        print(f"{len(CASES)} cases; {len(changed)} out of date, {len(stale)} not generated")
+        sys.exit(1 if changed or stale else 0)
+    for p in stale:
+        os.remove(p)
+    for p, data in files.items():
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data)
+    print(f"{len(CASES)} cases written")
+
+
+if __name__ == "__main__":
+    main()
