@@ -63,6 +63,7 @@
 
 pub mod adapter;
 mod attach;
+pub mod conformance;
 mod credentials;
 mod decode_error;
 mod detach;

@@ -1,12 +1,23 @@
 //! `ecs-ramrole`: the command-line face of the crate.
 //!
-//! - `example`: encode and sign the documented AttachInstanceRamRole example and print
-//!   every stage.
+//! - `check`: run the conformance corpus against this library or any SDK's adapter.
 //! - `adapter`: adapter protocol 1 (see `corpus/README.md`): one JSON envelope on stdin,
 //!   one JSON verdict on stdout.
+//! - `example`: encode and sign the documented AttachInstanceRamRole example and print
+//!   every stage.
+
+// The library is pure and its lint forbids IO; this command reads files and runs
+// adapters by design.
+#![allow(clippy::disallowed_methods)]
+
+mod check;
+mod corpus;
+mod report;
 
 use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use ecs_ramrole::adapter;
@@ -24,6 +35,36 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the conformance corpus against this library (default) or an SDK's adapter.
+    ///
+    /// Exit status: 0 clean, 1 conformance failures, 2 usage, corpus or protocol errors.
+    Check {
+        /// Adapter command, run with `sh -c` once per case (protocol 1 on stdin/stdout).
+        #[arg(long, value_name = "CMD")]
+        adapter: Option<String>,
+        /// Corpus directory (default: the corpus embedded in this binary).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Run only cases whose ID matches a glob (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        run: Vec<glob::Pattern>,
+        /// Skip cases whose ID matches a glob (repeatable).
+        #[arg(long, value_name = "GLOB")]
+        skip: Vec<glob::Pattern>,
+        /// Expected failures: one glob per line, `# reason` after it. A listed case that
+        /// passes, or a line that matches no case, fails the run.
+        #[arg(long, value_name = "FILE")]
+        expected_failures: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        report: report::Format,
+        /// Seconds an adapter may take per case.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        timeout: f64,
+        /// Misses on `should` cases fail the run too.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Encode and sign the documented AttachInstanceRamRole example request and print each stage.
     Example,
     /// Adapter protocol 1: read one JSON envelope on stdin, write one JSON verdict on stdout.
@@ -32,6 +73,31 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Check {
+            adapter,
+            corpus,
+            run,
+            skip,
+            expected_failures,
+            report,
+            timeout,
+            strict,
+        } => {
+            let Ok(timeout) = Duration::try_from_secs_f64(timeout) else {
+                eprintln!("--timeout must be a positive number of seconds");
+                return ExitCode::from(2);
+            };
+            check::run(&check::Options {
+                adapter,
+                source: corpus.map_or(corpus::Source::Embedded, corpus::Source::Directory),
+                run,
+                skip,
+                expected_failures,
+                report,
+                timeout,
+                strict,
+            })
+        }
         Command::Example => example(),
         Command::Adapter => run_adapter(),
     }
