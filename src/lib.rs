@@ -61,6 +61,8 @@
 //! # }
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod adapter;
 mod attach;
 pub mod conformance;

@@ -210,7 +210,8 @@ impl<'a> Decoder<'a> {
                         "text where only elements are expected",
                     ));
                 }
-                Event::Decl(_) => {
+                // (A DOCTYPE never gets here: `event` refuses it.)
+                Event::Decl(_) | Event::DocType(_) => {
                     return Err(self.error_at_event(
                         Kind::MalformedBody,
                         "an XML declaration is only allowed at the start",
@@ -221,7 +222,6 @@ impl<'a> Decoder<'a> {
                         self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
                     );
                 }
-                Event::DocType(_) => unreachable!("rejected in event()"),
             }
         }
     }
@@ -346,7 +346,11 @@ impl<'a> Decoder<'a> {
             let piece: Cow<'a, str> = match self.event()? {
                 Event::Text(t) => t.xml10_content(),
                 Event::CData(c) => c.xml10_content(),
-                Event::GeneralRef(r) => Cow::Owned(self.resolve(&r)?.to_string()),
+                Event::GeneralRef(r) => {
+                    let ch = self.resolve(&r)?;
+                    owned(&mut acc, ch.len_utf8()).push(ch);
+                    Cow::Borrowed("")
+                }
                 Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
                 Event::Comment(_) | Event::PI(_) => continue,
                 Event::Start(_) | Event::Empty(_) => {
@@ -354,7 +358,7 @@ impl<'a> Decoder<'a> {
                         self.error_at_event(Kind::TypeMismatch, "an element inside a text field")
                     );
                 }
-                Event::Decl(_) => {
+                Event::Decl(_) | Event::DocType(_) => {
                     return Err(self.error_at_event(
                         Kind::MalformedBody,
                         "an XML declaration inside an element",
@@ -365,12 +369,10 @@ impl<'a> Decoder<'a> {
                         self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
                     );
                 }
-                Event::DocType(_) => unreachable!("rejected in event()"),
             };
-            acc = Some(match acc {
-                None => piece,
-                Some(prev) => Cow::Owned(prev.into_owned() + &piece),
-            });
+            if !piece.is_empty() {
+                append(&mut acc, piece);
+            }
             if acc
                 .as_ref()
                 .is_some_and(|s| s.len() > self.limits.max_string_bytes)
@@ -513,7 +515,7 @@ impl<'a> Decoder<'a> {
                         self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
                     );
                 }
-                Event::Decl(_) => {
+                Event::Decl(_) | Event::DocType(_) => {
                     return Err(self.error_at_event(
                         Kind::MalformedBody,
                         "an XML declaration inside an element",
@@ -523,6 +525,31 @@ impl<'a> Decoder<'a> {
             }
         }
     }
+}
+
+/// Appends a piece of text: a single piece stays as it came (borrowed when it needed no
+/// normalization); a second piece makes the text owned, once.
+fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    match acc {
+        None => *acc = Some(piece),
+        Some(_) => owned(acc, piece.len()).push_str(&piece),
+    }
+}
+
+/// The accumulated text as an owned string with room for `more` bytes, allocated once
+/// with spare capacity so that the usual `a&amp;b` costs one allocation.
+fn owned<'s>(acc: &'s mut Option<Cow<'_, str>>, more: usize) -> &'s mut String {
+    let prev = acc.take().unwrap_or_default();
+    let text = match prev {
+        Cow::Owned(text) => text,
+        Cow::Borrowed(prev) => {
+            let mut text = String::with_capacity(prev.len() + more + 32);
+            text.push_str(prev);
+            text
+        }
+    };
+    // Owned already, so `to_mut` does not copy.
+    acc.insert(Cow::Owned(text)).to_mut()
 }
 
 fn pos(offset: u64) -> usize {

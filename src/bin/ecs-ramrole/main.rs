@@ -9,6 +9,7 @@
 // The library is pure and its lint forbids IO; this command reads files and runs
 // adapters by design.
 #![allow(clippy::disallowed_methods)]
+#![forbid(unsafe_code)]
 
 mod check;
 mod corpus;
