@@ -3,10 +3,11 @@
 //! This is what `ecs-ramrole adapter` runs, and what `ecs-ramrole check` calls directly
 //! when it checks this library. The protocol is specified in `corpus/README.md`.
 
+use crate::request_build::RequestFields;
 use crate::{
-    AccessKeySecret, Action, AttachInstanceRamRole, Credentials, DetachInstanceRamRole,
-    EncodeOptions, Format, InstanceIds, Method, Nonce, Request, RequestError, RequestErrorKind,
-    ResponseDecoder, ResponseError, ServiceError, Timestamp, sign_params,
+    AccessKeySecret, Action, Credentials, EncodeOptions, Format, InstanceIds, Method, Nonce,
+    Request, RequestError, RequestErrorKind, ResponseDecoder, ResponseError, ServiceError,
+    Timestamp, sign_params,
 };
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
@@ -208,56 +209,16 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
 }
 
 fn build(action: Action, params: &Params<'_>) -> Result<Request, Reject> {
-    let ids = params.instance_ids()?;
-    Ok(match action {
-        Action::AttachInstanceRamRole => {
-            let mut b = AttachInstanceRamRole::builder();
-            if let Some(v) = params.string("RegionId") {
-                b = b.region_id(v);
-            }
-            if let Some(v) = params.string("RamRoleName") {
-                b = b.ram_role_name(v);
-            }
-            if let Some(v) = ids {
-                b = b.instance_ids(v);
-            }
-            if let Some(v) = params.string("Policy") {
-                b = b.policy(v);
-            }
-            if let Some(v) = params.integer("OwnerId") {
-                b = b.owner_id(v);
-            }
-            if let Some(v) = params.integer("ResourceOwnerId") {
-                b = b.resource_owner_id(v);
-            }
-            if let Some(v) = params.string("ResourceOwnerAccount") {
-                b = b.resource_owner_account(v);
-            }
-            b.build()?.into()
-        }
-        Action::DetachInstanceRamRole => {
-            let mut b = DetachInstanceRamRole::builder();
-            if let Some(v) = params.string("RegionId") {
-                b = b.region_id(v);
-            }
-            if let Some(v) = ids {
-                b = b.instance_ids(v);
-            }
-            if let Some(v) = params.string("RamRoleName") {
-                b = b.ram_role_name(v);
-            }
-            if let Some(v) = params.integer("OwnerId") {
-                b = b.owner_id(v);
-            }
-            if let Some(v) = params.integer("ResourceOwnerId") {
-                b = b.resource_owner_id(v);
-            }
-            if let Some(v) = params.string("ResourceOwnerAccount") {
-                b = b.resource_owner_account(v);
-            }
-            b.build()?.into()
-        }
-    })
+    let fields = RequestFields {
+        region_id: params.string("RegionId"),
+        ram_role_name: params.string("RamRoleName"),
+        instance_ids: params.instance_ids()?,
+        policy: params.string("Policy"),
+        owner_id: params.integer("OwnerId"),
+        resource_owner_id: params.integer("ResourceOwnerId"),
+        resource_owner_account: params.string("ResourceOwnerAccount"),
+    };
+    Ok(fields.build(action)?)
 }
 
 /// A string field of an object: `Ok(None)` when absent, a reject when not a string.

@@ -76,6 +76,7 @@ mod method;
 mod params;
 mod percent;
 mod request;
+mod request_build;
 mod request_decode;
 mod request_error;
 mod response;

@@ -3,12 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::attach::AttachInstanceRamRole;
-use crate::detach::DetachInstanceRamRole;
 use crate::instance_ids::InstanceIds;
 use crate::method::{Format, Method};
 use crate::percent::{DecodeFault, form_decode};
 use crate::request::{API_VERSION, Action, Request};
+use crate::request_build::RequestFields;
 use crate::request_error::{RequestError, RequestErrorKind};
 use crate::secret::AccessKeySecret;
 use crate::sign::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
@@ -130,55 +129,19 @@ impl IncomingRequest {
         };
         let (owner, resource_owner) = (owner_id("OwnerId")?, owner_id("ResourceOwnerId")?);
 
-        let request = match action {
-            Action::AttachInstanceRamRole => {
-                let mut b = AttachInstanceRamRole::builder();
-                if let Some(v) = value("RegionId") {
-                    b = b.region_id(v);
-                }
-                if let Some(v) = value("RamRoleName") {
-                    b = b.ram_role_name(v);
-                }
-                if let Some(v) = instance_ids {
-                    b = b.instance_ids(v);
-                }
-                if let Some(v) = value("Policy") {
-                    b = b.policy(v);
-                }
-                if let Some(v) = owner {
-                    b = b.owner_id(v);
-                }
-                if let Some(v) = resource_owner {
-                    b = b.resource_owner_id(v);
-                }
-                if let Some(v) = value("ResourceOwnerAccount") {
-                    b = b.resource_owner_account(v);
-                }
-                Request::Attach(b.build().map_err(locate)?)
-            }
-            Action::DetachInstanceRamRole => {
-                let mut b = DetachInstanceRamRole::builder();
-                if let Some(v) = value("RegionId") {
-                    b = b.region_id(v);
-                }
-                if let Some(v) = instance_ids {
-                    b = b.instance_ids(v);
-                }
-                if let Some(v) = value("RamRoleName") {
-                    b = b.ram_role_name(v);
-                }
-                if let Some(v) = owner {
-                    b = b.owner_id(v);
-                }
-                if let Some(v) = resource_owner {
-                    b = b.resource_owner_id(v);
-                }
-                if let Some(v) = value("ResourceOwnerAccount") {
-                    b = b.resource_owner_account(v);
-                }
-                Request::Detach(b.build().map_err(locate)?)
-            }
-        };
+        let request = RequestFields {
+            region_id: value("RegionId"),
+            ram_role_name: value("RamRoleName"),
+            instance_ids,
+            // Policy belongs to AttachInstanceRamRole only; elsewhere it stays an
+            // unrecognized parameter, kept in `params`.
+            policy: value("Policy").filter(|_| action == Action::AttachInstanceRamRole),
+            owner_id: owner,
+            resource_owner_id: resource_owner,
+            resource_owner_account: value("ResourceOwnerAccount"),
+        }
+        .build(action)
+        .map_err(locate)?;
         Ok(Self {
             request,
             format,

@@ -36,6 +36,8 @@ pub enum RequestErrorKind {
     Malformed,
     /// The same parameter appears twice in a query.
     Duplicate,
+    /// A parameter the operation does not have.
+    Unknown,
     /// A `%` in the query is not followed by two hex digits.
     BadEscape,
     /// A decoded parameter is not UTF-8.
@@ -157,6 +159,7 @@ impl fmt::Display for RequestError {
             OutOfRange => write!(f, "{p} is outside 0 to 9223372036854775807")?,
             Malformed => write!(f, "{p} is malformed")?,
             Duplicate => write!(f, "{p} appears more than once")?,
+            Unknown => write!(f, "{p} is not a parameter of this operation")?,
             BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
             InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
             UnknownAction => write!(f, "{p} names an unsupported action")?,

@@ -37,21 +37,30 @@ fn id_of(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// Every case file, by ID.
-fn cases() -> BTreeMap<String, (PathBuf, Case)> {
-    let mut out = BTreeMap::new();
+/// Every file under `corpus/`.
+fn files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let mut stack = vec![corpus_dir()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if is_case_file(&path) {
-                let case = Case::parse(&std::fs::read(&path).unwrap())
-                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                assert!(out.insert(id_of(&path), (path.clone(), case)).is_none());
+            } else {
+                out.push(path);
             }
         }
+    }
+    out
+}
+
+/// Every case file, by ID.
+fn cases() -> BTreeMap<String, (PathBuf, Case)> {
+    let mut out = BTreeMap::new();
+    for path in files().into_iter().filter(|p| is_case_file(p)) {
+        let case = Case::parse(&std::fs::read(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(out.insert(id_of(&path), (path, case)).is_none());
     }
     out
 }
@@ -220,27 +229,17 @@ fn corpus_lint() {
 #[test]
 fn every_body_file_belongs_to_a_case() {
     let cases = cases();
-    let mut stack = vec![corpus_dir()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().contains(".body.") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                let stem = name.split(".body.").next().unwrap();
-                let id = format!(
-                    "{}/{stem}",
-                    id_of(path.parent().unwrap().join("x").as_path())
-                        .rsplit_once('/')
-                        .unwrap()
-                        .0
-                );
-                let owner = cases
-                    .get(&id)
-                    .unwrap_or_else(|| panic!("{}: no case owns this body", path.display()));
-                assert_eq!(owner.1.body_file(), Some(name.as_str()));
-            }
-        }
+    for path in files()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".body."))
+    {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let stem = name.split(".body.").next().unwrap();
+        let dir = id_of(&path.parent().unwrap().join("x"));
+        let id = format!("{}/{stem}", dir.rsplit_once('/').unwrap().0);
+        let owner = cases
+            .get(&id)
+            .unwrap_or_else(|| panic!("{}: no case owns this body", path.display()));
+        assert_eq!(owner.1.body_file(), Some(name.as_str()));
     }
 }

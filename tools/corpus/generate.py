@@ -285,24 +285,23 @@ request_case(ATTACH, "y_ids_raw_spaced", {"RegionId": "cn-hangzhou", "RamRoleNam
 assert expected_request(ATTACH, CASES[-2][0]["input"]["params"], CASES[-2][0]["input"]["context"])["stages"]["signature"] == "qCAOEyvqMXpz2FYLmWz19xkWtKE="
 assert CASES[-1][0]["expect"]["stages"]["signature"] == "ElW//GgMzjYD+RT23zrNIIZ5E18="
 
-def attach(**overrides):
-    params = {"RegionId": "cn-hangzhou", "RamRoleName": "EcsRole", "InstanceIds": ["i-1"]}
-    for k, v in overrides.items():
-        if v is None:
-            params.pop(k, None)
+def with_overrides(params, overrides):
+    """`params` with each override applied; an override of None removes the parameter."""
+    params = dict(params)
+    for name, value in overrides.items():
+        if value is None:
+            params.pop(name, None)
         else:
-            params[k] = v
+            params[name] = value
     return params
+
+
+def attach(**overrides):
+    return with_overrides({"RegionId": "cn-hangzhou", "RamRoleName": "EcsRole", "InstanceIds": ["i-1"]}, overrides)
 
 
 def detach(**overrides):
-    params = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}
-    for k, v in overrides.items():
-        if v is None:
-            params.pop(k, None)
-        else:
-            params[k] = v
-    return params
+    return with_overrides({"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}, overrides)
 
 
 HUNDRED = [f"i-{n:03}" for n in range(100)]

@@ -1,6 +1,7 @@
 //! `ecs-ramrole check`: run every selected corpus case through an adapter and judge it.
 
 use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
@@ -14,20 +15,50 @@ use crate::corpus::{self, Loaded, Source};
 use crate::report::{self, Format, Outcome, Run, Status};
 
 /// What to run and how.
+#[derive(Debug, clap::Args)]
 pub(crate) struct Options {
-    pub(crate) adapter: Option<String>,
-    pub(crate) source: Source,
-    pub(crate) run: Vec<Pattern>,
-    pub(crate) skip: Vec<Pattern>,
-    pub(crate) expected_failures: Option<String>,
-    pub(crate) report: Format,
-    pub(crate) timeout: Duration,
-    pub(crate) strict: bool,
+    /// Adapter command, run with `sh -c` once per case (protocol 1 on stdin/stdout).
+    #[arg(long, value_name = "CMD")]
+    adapter: Option<String>,
+    /// Corpus directory (default: the corpus embedded in this binary).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Run only cases whose ID matches a glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    run: Vec<Pattern>,
+    /// Skip cases whose ID matches a glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    skip: Vec<Pattern>,
+    /// Expected failures: one glob per line, `# reason` after it. A listed case that
+    /// passes, or a line that matches no case, fails the run.
+    #[arg(long, value_name = "FILE")]
+    expected_failures: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    report: Format,
+    /// Seconds an adapter may take per case.
+    #[arg(long, default_value = "10", value_name = "SECONDS", value_parser = seconds)]
+    timeout: Duration,
+    /// Misses on `should` cases fail the run too.
+    #[arg(long)]
+    strict: bool,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
 }
 
 /// Exit codes: 0 clean, 1 conformance failures, 2 usage, corpus or protocol errors.
 pub(crate) fn run(options: &Options) -> ExitCode {
-    let (version, cases) = match corpus::load(&options.source) {
+    let source = options
+        .corpus
+        .clone()
+        .map_or(Source::Embedded, Source::Directory);
+    let (version, cases) = match corpus::load(&source) {
         Ok(loaded) => loaded,
         Err(problems) => {
             for p in problems {

@@ -16,9 +16,7 @@ mod corpus;
 mod report;
 
 use std::io::{Read as _, Write as _};
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use ecs_ramrole::adapter;
@@ -39,33 +37,7 @@ enum Command {
     /// Run the conformance corpus against this library (default) or an SDK's adapter.
     ///
     /// Exit status: 0 clean, 1 conformance failures, 2 usage, corpus or protocol errors.
-    Check {
-        /// Adapter command, run with `sh -c` once per case (protocol 1 on stdin/stdout).
-        #[arg(long, value_name = "CMD")]
-        adapter: Option<String>,
-        /// Corpus directory (default: the corpus embedded in this binary).
-        #[arg(long, value_name = "DIR")]
-        corpus: Option<PathBuf>,
-        /// Run only cases whose ID matches a glob (repeatable).
-        #[arg(long, value_name = "GLOB")]
-        run: Vec<glob::Pattern>,
-        /// Skip cases whose ID matches a glob (repeatable).
-        #[arg(long, value_name = "GLOB")]
-        skip: Vec<glob::Pattern>,
-        /// Expected failures: one glob per line, `# reason` after it. A listed case that
-        /// passes, or a line that matches no case, fails the run.
-        #[arg(long, value_name = "FILE")]
-        expected_failures: Option<String>,
-        /// Report format.
-        #[arg(long, value_enum, default_value = "text")]
-        report: report::Format,
-        /// Seconds an adapter may take per case.
-        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
-        timeout: f64,
-        /// Misses on `should` cases fail the run too.
-        #[arg(long)]
-        strict: bool,
-    },
+    Check(check::Options),
     /// Encode and sign the documented AttachInstanceRamRole example request and print each stage.
     Example,
     /// Adapter protocol 1: read one JSON envelope on stdin, write one JSON verdict on stdout.
@@ -74,31 +46,7 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check {
-            adapter,
-            corpus,
-            run,
-            skip,
-            expected_failures,
-            report,
-            timeout,
-            strict,
-        } => {
-            let Ok(timeout) = Duration::try_from_secs_f64(timeout) else {
-                eprintln!("--timeout must be a positive number of seconds");
-                return ExitCode::from(2);
-            };
-            check::run(&check::Options {
-                adapter,
-                source: corpus.map_or(corpus::Source::Embedded, corpus::Source::Directory),
-                run,
-                skip,
-                expected_failures,
-                report,
-                timeout,
-                strict,
-            })
-        }
+        Command::Check(options) => check::run(&options),
         Command::Example => example(),
         Command::Adapter => run_adapter(),
     }
