@@ -3,7 +3,7 @@
 //! This is what `ecs-ramrole adapter` runs, and what `ecs-ramrole check` calls directly
 //! when it checks this library. The protocol is specified in `corpus/README.md`.
 
-use crate::request_build::RequestFields;
+use crate::request_build::{RequestFields, operation_params};
 use crate::{
     AccessKeySecret, Action, Credentials, EncodeOptions, Format, InstanceIds, Method, Nonce,
     Request, RequestError, RequestErrorKind, ResponseDecoder, ResponseError, ServiceError,
@@ -78,29 +78,6 @@ impl From<RequestError> for Reject {
     }
 }
 
-/// Parameters each operation takes, besides the common ones.
-fn known_params(action: Action) -> &'static [&'static str] {
-    match action {
-        Action::AttachInstanceRamRole => &[
-            "RegionId",
-            "RamRoleName",
-            "InstanceIds",
-            "Policy",
-            "OwnerId",
-            "ResourceOwnerId",
-            "ResourceOwnerAccount",
-        ],
-        Action::DetachInstanceRamRole => &[
-            "RegionId",
-            "RamRoleName",
-            "InstanceIds",
-            "OwnerId",
-            "ResourceOwnerId",
-            "ResourceOwnerAccount",
-        ],
-    }
-}
-
 /// Typed views of the `params` object, checked for JSON types first.
 struct Params<'a> {
     map: &'a Map<String, Value>,
@@ -108,7 +85,7 @@ struct Params<'a> {
 
 impl<'a> Params<'a> {
     fn new(map: &'a Map<String, Value>, action: Action) -> Result<Self, Reject> {
-        let known = known_params(action);
+        let known = operation_params(action);
         // A JSON null is an absent parameter.
         for (name, value) in map.iter().filter(|(_, v)| !v.is_null()) {
             if !known.contains(&name.as_str()) {

@@ -7,6 +7,29 @@ use crate::instance_ids::InstanceIds;
 use crate::request::{Action, Request};
 use crate::request_error::{RequestError, RequestErrorKind};
 
+/// The parameters each operation takes besides the common RPC ones.
+pub(crate) fn operation_params(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::AttachInstanceRamRole => &[
+            "InstanceIds",
+            "OwnerId",
+            "Policy",
+            "RamRoleName",
+            "RegionId",
+            "ResourceOwnerAccount",
+            "ResourceOwnerId",
+        ],
+        Action::DetachInstanceRamRole => &[
+            "InstanceIds",
+            "OwnerId",
+            "RamRoleName",
+            "RegionId",
+            "ResourceOwnerAccount",
+            "ResourceOwnerId",
+        ],
+    }
+}
+
 /// The operation parameters of either request, each as given (not yet validated).
 #[derive(Debug, Default)]
 pub(crate) struct RequestFields {

@@ -7,7 +7,7 @@ use crate::instance_ids::InstanceIds;
 use crate::method::{Format, Method};
 use crate::percent::{DecodeFault, form_decode};
 use crate::request::{API_VERSION, Action, Request};
-use crate::request_build::RequestFields;
+use crate::request_build::{RequestFields, operation_params};
 use crate::request_error::{RequestError, RequestErrorKind};
 use crate::secret::AccessKeySecret;
 use crate::sign::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
@@ -25,25 +25,6 @@ const COMMON: &[&str] = &[
     "SignatureVersion",
     "Timestamp",
     "Version",
-];
-
-const ATTACH_PARAMS: &[&str] = &[
-    "InstanceIds",
-    "OwnerId",
-    "Policy",
-    "RamRoleName",
-    "RegionId",
-    "ResourceOwnerAccount",
-    "ResourceOwnerId",
-];
-
-const DETACH_PARAMS: &[&str] = &[
-    "InstanceIds",
-    "OwnerId",
-    "RamRoleName",
-    "RegionId",
-    "ResourceOwnerAccount",
-    "ResourceOwnerId",
 ];
 
 /// One decoded parameter, with where its value starts in the query.
@@ -178,10 +159,7 @@ impl IncomingRequest {
 
     /// Parameters that are neither common RPC parameters nor the operation's own.
     pub fn unrecognized(&self) -> impl Iterator<Item = (&str, &str)> {
-        let own = match self.request.action() {
-            Action::AttachInstanceRamRole => ATTACH_PARAMS,
-            Action::DetachInstanceRamRole => DETACH_PARAMS,
-        };
+        let own = operation_params(self.request.action());
         self.params()
             .filter(move |(n, _)| !COMMON.contains(n) && !own.contains(n))
     }
