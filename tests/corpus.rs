@@ -243,3 +243,23 @@ fn every_body_file_belongs_to_a_case() {
         assert_eq!(owner.1.body_file(), Some(name.as_str()));
     }
 }
+
+#[test]
+fn envelopes_and_verdicts_match_the_adapter_schema() {
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(corpus_dir().join("schema/adapter.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for (id, (path, case)) in cases() {
+        let envelope = case.envelope(body(&path, &case).as_deref());
+        let verdict = adapter::handle(envelope.to_string().as_bytes()).unwrap();
+        for (what, value) in [("envelope", &envelope), ("verdict", &verdict)] {
+            let errors: Vec<String> = validator
+                .iter_errors(value)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{id}: {what} {value}: {errors:?}");
+        }
+    }
+}
