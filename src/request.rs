@@ -132,8 +132,9 @@ impl Request {
         if let Some(token) = credentials.security_token() {
             params.push(("SecurityToken", Cow::Borrowed(token)));
         }
-        let canonical = sign::canonical_query(params.iter().map(|(k, v)| (*k, v.as_ref())));
-        let stages = sign::stages(options.method, canonical, credentials.secret());
+        let (canonical, string_to_sign) =
+            sign::encode_both(options.method, params.iter().map(|(k, v)| (*k, v.as_ref())));
+        let stages = sign::stages(canonical, string_to_sign, credentials.secret());
         let mut query = String::with_capacity(stages.canonical_query().len() + 48);
         query.push_str(stages.canonical_query());
         query.push_str("&Signature=");

@@ -6,7 +6,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use crate::method::Method;
-use crate::percent::push_encoded;
+use crate::percent::{Encoder, ascii, extend_encoded};
 use crate::secret::AccessKeySecret;
 
 type HmacSha1 = Hmac<Sha1>;
@@ -57,34 +57,60 @@ where
     V: AsRef<str>,
 {
     let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
-    stages(method, canonical_query(pairs), secret)
+    let (canonical_query, string_to_sign) = encode_both(method, pairs);
+    stages(canonical_query, string_to_sign, secret)
+}
+
+/// Sorts by raw name (byte order; names are unique, so an unstable sort is
+/// deterministic).
+fn sorted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    pairs
 }
 
 /// Sorts by raw name and writes `enc(k)=enc(v)` pairs joined with `&`.
 pub(crate) fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-    // Byte order; names are unique, so an unstable sort is deterministic.
-    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let raw_len: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(raw_len * 3 / 2);
+    let pairs = sorted(pairs);
+    // At worst every byte is escaped; the encoders then never reallocate.
+    let mut out = Vec::with_capacity(pairs.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum());
     for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push(b'&');
         }
-        push_encoded(&mut out, name);
-        out.push('=');
-        push_encoded(&mut out, value);
+        extend_encoded(&mut out, name);
+        out.push(b'=');
+        extend_encoded(&mut out, value);
     }
-    out
+    ascii(out)
+}
+
+/// The canonical query and the string-to-sign, in one pass over the raw pairs:
+/// `enc(enc(x))` is written beside `enc(x)` rather than re-reading the canonical query.
+pub(crate) fn encode_both<'a>(
+    method: Method,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> (String, String) {
+    let pairs = sorted(pairs);
+    let mut encoder = Encoder::with_prefixes("", string_to_sign_prefix(method));
+    encoder.reserve(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            encoder.push_literal(b'&', "%26");
+        }
+        encoder.push(name);
+        encoder.push_literal(b'=', "%3D");
+        encoder.push(value);
+    }
+    encoder.finish()
 }
 
 /// The string-to-sign and signature for an already canonical query.
 pub(crate) fn stages(
-    method: Method,
     canonical_query: String,
+    string_to_sign: String,
     secret: &AccessKeySecret,
 ) -> SignatureStages {
-    let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = BASE64.encode(hmac_sha1(secret, &string_to_sign));
     SignatureStages {
         canonical_query,
@@ -93,12 +119,18 @@ pub(crate) fn stages(
     }
 }
 
+/// `METHOD&%2F&`: what precedes the encoded canonical query in the string-to-sign.
+fn string_to_sign_prefix(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET&%2F&",
+        Method::Post => "POST&%2F&",
+    }
+}
+
 pub(crate) fn string_to_sign(method: Method, canonical_query: &str) -> String {
-    let mut out = String::with_capacity(canonical_query.len() * 5 / 4 + 8);
-    out.push_str(method.as_str());
-    out.push_str("&%2F&");
-    push_encoded(&mut out, canonical_query);
-    out
+    let mut out = string_to_sign_prefix(method).as_bytes().to_vec();
+    extend_encoded(&mut out, canonical_query);
+    ascii(out)
 }
 
 pub(crate) fn mac(secret: &AccessKeySecret, string_to_sign: &str) -> HmacSha1 {

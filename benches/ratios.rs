@@ -1,0 +1,422 @@
+//! The issue-5 targets, checked in one run: `cargo bench --bench ratios`.
+//!
+//! Prints one line per target, for tools:
+//!
+//! ```text
+//! ratio <name> <measured> target <bound> met|MISSED
+//! ```
+//!
+//! then `median` and `allocs` lines with the figures behind each ratio. Times are medians
+//! of interleaved batches (a batch of the case, a batch of its baseline, and again), so a
+//! burst of load on this shared machine hits both sides alike. Allocations are counted by
+//! an instrumented global allocator (`stats_alloc`): allocations plus reallocations.
+//!
+//! `cargo bench --bench ratios -- --ours [--dump DIR]` prints only this crate's medians
+//! for the operations the peers script (`benches/peers/run.sh`) times in the official
+//! SDKs, after writing their inputs to DIR.
+
+mod inputs;
+
+use std::alloc::System;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ecs_ramrole::{InstanceResult, Response, ResponseDecoder};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+use inputs::{Bodies, baseline};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Length of one timed batch; the iteration count is calibrated to reach it.
+const BATCH: Duration = Duration::from_millis(4);
+/// Batches per side. The median of 41 is robust to a dozen disturbed batches.
+const SAMPLES: usize = 41;
+
+// A benchmark reads the clock by nature (clippy.toml bans it for the library's purity).
+#[allow(clippy::disallowed_methods)]
+fn time_batch<T>(f: &mut impl FnMut() -> T, iters: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(f());
+    }
+    start.elapsed().as_nanos() as f64 / iters as f64
+}
+
+/// Iterations that make one batch last about [`BATCH`] (after a warm-up).
+fn calibrate<T>(f: &mut impl FnMut() -> T) -> u64 {
+    let mut iters = 1u64;
+    loop {
+        let per_call = time_batch(f, iters);
+        let batch = per_call * iters as f64;
+        if batch >= BATCH.as_nanos() as f64 / 4.0 {
+            return ((BATCH.as_nanos() as f64 / per_call).ceil() as u64).max(1);
+        }
+        iters *= 2;
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Median nanoseconds per call of `a` and of `b`, sampled alternately.
+fn pair<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> (f64, f64) {
+    let (na, nb) = (calibrate(&mut a), calibrate(&mut b));
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..SAMPLES {
+        ta.push(time_batch(&mut a, na));
+        tb.push(time_batch(&mut b, nb));
+    }
+    (median(ta), median(tb))
+}
+
+/// Median nanoseconds per call of `f` alone.
+fn single<T>(mut f: impl FnMut() -> T) -> f64 {
+    let n = calibrate(&mut f);
+    median((0..SAMPLES).map(|_| time_batch(&mut f, n)).collect())
+}
+
+/// Allocation events (allocations + reallocations) while `f` runs; its result is
+/// dropped afterwards, outside the count.
+fn allocs<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let region = Region::new(GLOBAL);
+    let out = black_box(f());
+    let change = region.change();
+    (change.allocations + change.reallocations, out)
+}
+
+#[derive(Default)]
+struct Report {
+    ratios: Vec<String>,
+    details: Vec<String>,
+    missed: usize,
+}
+
+impl Report {
+    fn ratio(&mut self, name: &str, measured: f64, bound: f64) {
+        let met = measured <= bound;
+        if !met {
+            self.missed += 1;
+        }
+        let verdict = if met { "met" } else { "MISSED" };
+        let line = format!("ratio {name} {measured:.2} target {bound:.2} {verdict}");
+        println!("{line}");
+        self.ratios.push(line);
+    }
+
+    fn detail(&mut self, line: String) {
+        self.details.push(line);
+    }
+}
+
+/// One decode input: a name, both bodies, the decoder for its operation.
+struct Case {
+    name: &'static str,
+    bodies: Bodies,
+    decoder: ResponseDecoder,
+}
+
+fn cases() -> Vec<Case> {
+    let doc = |json: &[u8], xml: &[u8]| Bodies {
+        json: json.to_vec(),
+        xml: xml.to_vec(),
+    };
+    vec![
+        Case {
+            name: "attach_doc_example",
+            bodies: doc(inputs::ATTACH_DOC_JSON, inputs::ATTACH_DOC_XML),
+            decoder: inputs::attach_decoder(),
+        },
+        Case {
+            name: "detach_doc_example",
+            bodies: doc(inputs::DETACH_DOC_JSON, inputs::DETACH_DOC_XML),
+            decoder: inputs::detach_decoder(),
+        },
+        Case {
+            name: "attach_100_results",
+            bodies: inputs::bodies(&inputs::attach_response(100)),
+            decoder: inputs::attach_decoder(),
+        },
+        Case {
+            name: "attach_10000_results",
+            bodies: inputs::bodies(&inputs::attach_response(10_000)),
+            decoder: inputs::attach_decoder(),
+        },
+    ]
+}
+
+const JSON: Option<&str> = Some("application/json;charset=utf-8");
+const XML: Option<&str> = Some("text/xml;charset=UTF-8");
+
+fn decode<'a>(
+    decoder: &ResponseDecoder,
+    content_type: Option<&str>,
+    body: &'a [u8],
+) -> Response<'a> {
+    decoder
+        .decode(200, content_type, body)
+        .expect("benchmark bodies decode")
+}
+
+fn decode_targets(report: &mut Report, cases: &[Case]) {
+    for case in cases {
+        let (json, xml, d) = (&case.bodies.json, &case.bodies.xml, &case.decoder);
+        let (ours, scan) = pair(
+            || decode(d, JSON, black_box(json)),
+            || baseline::json_ignored_any(black_box(json)),
+        );
+        let value = single(|| baseline::json_value(black_box(json)));
+        report.ratio(
+            &format!("json_decode_vs_ignored_any/{}", case.name),
+            ours / scan,
+            2.0,
+        );
+        report.detail(format!(
+            "median json/{} bytes={} ours_ns={ours:.0} ignored_any_ns={scan:.0} value_ns={value:.0} (ours/value {:.2})",
+            case.name,
+            json.len(),
+            ours / value
+        ));
+        let (ours, events) = pair(
+            || decode(d, XML, black_box(xml)),
+            || baseline::xml_event_loop(black_box(xml)),
+        );
+        report.ratio(
+            &format!("xml_decode_vs_event_loop/{}", case.name),
+            ours / events,
+            1.3,
+        );
+        report.detail(format!(
+            "median xml/{} bytes={} ours_ns={ours:.0} event_loop_ns={events:.0}",
+            case.name,
+            xml.len()
+        ));
+    }
+}
+
+fn scaling_targets(report: &mut Report, cases: &[Case]) {
+    let find = |name: &str| cases.iter().find(|c| c.name == name).expect("case exists");
+    let (small, large) = (find("attach_100_results"), find("attach_10000_results"));
+    let d = &small.decoder;
+    for (format, content_type, b100, b10k) in [
+        ("json", JSON, &small.bodies.json, &large.bodies.json),
+        ("xml", XML, &small.bodies.xml, &large.bodies.xml),
+    ] {
+        let (t100, t10k) = (
+            || decode(d, content_type, black_box(b100)),
+            || decode(d, content_type, black_box(b10k)),
+        );
+        let (t100, t10k) = pair(t100, t10k);
+        let (per100, per10k) = (t100 / 100.0, t10k / 10_000.0);
+        report.ratio(
+            &format!("{format}_per_result_10000_vs_100"),
+            per10k / per100,
+            1.25,
+        );
+        report.detail(format!(
+            "median {format}/per_result ns_at_100={per100:.1} ns_at_10000={per10k:.1}"
+        ));
+    }
+}
+
+fn sign_targets(report: &mut Report) {
+    let signing = inputs::signing();
+    for n in [1, 100] {
+        let request = inputs::attach_request(n);
+        let signed = inputs::sign(&request, &signing);
+        let string_to_sign = signed.stages().string_to_sign();
+        let (ours, hmac) = pair(
+            || inputs::sign(black_box(&request), &signing),
+            || baseline::hmac_sha1_base64(inputs::SECRET, black_box(string_to_sign)),
+        );
+        if n == 100 {
+            report.ratio("sign_100_ids_vs_hmac_sha1_base64", ours / hmac, 3.0);
+        }
+        report.detail(format!(
+            "median sign/{n}_ids string_to_sign_bytes={} ours_ns={ours:.0} hmac_base64_ns={hmac:.0} (ratio {:.2})",
+            string_to_sign.len(),
+            ours / hmac
+        ));
+    }
+}
+
+/// Allocations the decoders cannot avoid: the results `Vec` growing by doubling as
+/// items are pushed, the same way both decoders build it.
+fn container_allocs(n: usize) -> usize {
+    allocs(|| {
+        let mut results: Vec<InstanceResult<'static>> = Vec::new();
+        for _ in 0..n {
+            results.push(black_box(InstanceResult::default()));
+        }
+        results
+    })
+    .0
+}
+
+fn alloc_targets(report: &mut Report) {
+    const N: usize = 100;
+    let d = inputs::attach_decoder();
+    let fields = inputs::string_fields(N);
+    let containers = container_allocs(N);
+    // Borrowed: no string needs unescaping, so none should be copied.
+    let plain = inputs::attach_response(N);
+    // Escaped: every string field ends in `&"` (JSON `\"`, XML `&amp;"`), so every one
+    // must be copied out of the body: once.
+    let escaped = inputs::attach_response_with(N, "&\"");
+    for (label, response, bound) in [("borrowed", &plain, 0.0), ("escaped", &escaped, 1.0)] {
+        let bodies = inputs::bodies(response);
+        for (format, body) in [("json", &bodies.json), ("xml", &bodies.xml)] {
+            // The format is sniffed: a Content-Type is lowercased into a new String
+            // first (one allocation, reported separately below).
+            let (total, decoded) = allocs(|| decode(&d, None, body));
+            assert_eq!(&decoded, response, "{format} {label} decodes to its source");
+            let strings = total.saturating_sub(containers);
+            report.ratio(
+                &format!("allocs_per_string_field/{format}_{label}_{N}_results"),
+                strings as f64 / fields as f64,
+                bound,
+            );
+            report.detail(format!(
+                "allocs decode/{format}_{label}_{N}_results total={total} results_vec={containers} string_fields={fields}"
+            ));
+        }
+    }
+    for (format, body, content_type) in [
+        ("json", inputs::ATTACH_DOC_JSON, JSON),
+        ("xml", inputs::ATTACH_DOC_XML, XML),
+    ] {
+        let (sniffed, _) = allocs(|| decode(&d, None, body));
+        let (typed, _) = allocs(|| decode(&d, content_type, body));
+        report.detail(format!(
+            "allocs decode/{format}_attach_doc_example sniffed={sniffed} with_content_type={typed} results_vec={}",
+            container_allocs(1)
+        ));
+    }
+    // Error bodies own their strings (ServiceError holds `String`s): one copy per field.
+    for (format, body, fields) in [
+        ("xml", inputs::ERROR_XML, 4),
+        ("json", inputs::ERROR_JSON, 5),
+    ] {
+        let (total, error) = allocs(|| d.decode_error(404, None, body));
+        assert!(error.code.is_some(), "{format} error body decodes");
+        report.ratio(
+            &format!("allocs_per_string_field/error_{format}"),
+            total as f64 / fields as f64,
+            1.0,
+        );
+        report.detail(format!(
+            "allocs decode_error/{format} total={total} string_fields={fields}"
+        ));
+    }
+}
+
+/// This crate's medians for the operations `benches/peers/run.sh` times in the SDKs.
+/// With `dump`, first writes their inputs there: the bodies, and each request's signed
+/// parameters with our signature (so a peer can check it signs the very same thing).
+fn ours(cases: &[Case], dump: Option<&str>) {
+    let signing = inputs::signing();
+    let dumped = |name: &str, bytes: &[u8]| {
+        if let Some(dir) = dump {
+            // Benchmark plumbing, not the library (clippy.toml bans file IO there).
+            #[allow(clippy::disallowed_methods)]
+            std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(format!("{dir}/{name}"), bytes))
+                .expect("write a peer input");
+        }
+    };
+    for n in [1, 100] {
+        let request = inputs::attach_request(n);
+        let signed = inputs::sign(&request, &signing);
+        let incoming = ecs_ramrole::IncomingRequest::parse(signed.query()).expect("parses");
+        let params: serde_json::Map<String, serde_json::Value> = incoming
+            .params()
+            .filter(|(name, _)| *name != "Signature")
+            .map(|(name, value)| (name.to_owned(), value.into()))
+            .collect();
+        let input = serde_json::json!({
+            "method": signed.method().as_str(),
+            "access_key_id": signing.credentials.access_key_id(),
+            "secret": inputs::SECRET,
+            "params": params,
+            "string_to_sign": signed.stages().string_to_sign(),
+            "signature": signed.stages().signature(),
+        });
+        dumped(&format!("sign_{n}_ids.json"), input.to_string().as_bytes());
+        let ns = single(|| inputs::sign(black_box(&request), &signing));
+        println!("ours sign_{n}_ids {ns:.0}");
+    }
+    for case in cases.iter().filter(|c| c.name != "attach_10000_results") {
+        dumped(&format!("{}.json", case.name), &case.bodies.json);
+        dumped(&format!("{}.xml", case.name), &case.bodies.xml);
+        let d = &case.decoder;
+        let ns = single(|| decode(d, JSON, black_box(&case.bodies.json)));
+        println!("ours decode_json/{} {ns:.0}", case.name);
+        let ns = single(|| decode(d, XML, black_box(&case.bodies.xml)));
+        println!("ours decode_xml/{} {ns:.0}", case.name);
+    }
+}
+
+/// `--spin <what> <iterations>`: one operation in a loop, for a profiler
+/// (`valgrind --tool=callgrind`, `perf record`). `what`: sign_100, json_100, xml_100.
+fn spin(cases: &[Case], what: &str, iterations: usize) {
+    let signing = inputs::signing();
+    let request = inputs::attach_request(100);
+    let case = cases
+        .iter()
+        .find(|c| c.name == "attach_100_results")
+        .expect("case exists");
+    for _ in 0..iterations {
+        match what {
+            "sign_100" => drop(black_box(inputs::sign(black_box(&request), &signing))),
+            "json_100" => drop(black_box(decode(
+                &case.decoder,
+                JSON,
+                black_box(&case.bodies.json),
+            ))),
+            "xml_100" => drop(black_box(decode(
+                &case.decoder,
+                XML,
+                black_box(&case.bodies.xml),
+            ))),
+            other => panic!("unknown --spin target {other}"),
+        }
+    }
+}
+
+fn main() {
+    let cases = cases();
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--ours") {
+        let dump = args
+            .iter()
+            .position(|a| a == "--dump")
+            .and_then(|at| args.get(at + 1));
+        ours(&cases, dump.map(String::as_str));
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--spin") {
+        let what = args.get(at + 1).map_or("json_100", String::as_str);
+        let iterations = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        spin(&cases, what, iterations);
+        return;
+    }
+    let mut report = Report::default();
+    alloc_targets(&mut report);
+    sign_targets(&mut report);
+    decode_targets(&mut report, &cases);
+    scaling_targets(&mut report, &cases);
+    for line in &report.details {
+        println!("{line}");
+    }
+    println!(
+        "targets: {} met, {} missed",
+        report.ratios.len() - report.missed,
+        report.missed
+    );
+}
