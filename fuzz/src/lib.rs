@@ -1,0 +1,482 @@
+//! Shared checks for the ecs-ramrole fuzz targets.
+//!
+//! Every target feeds untrusted bytes to one public entry point and must never panic
+//! (beyond the assertions here). Where a cheap property holds for every input, it is
+//! asserted, so that libFuzzer reports a violation as a crash:
+//!
+//! - a decoded response re-encodes with `to_json` (and `to_xml` when it succeeds) to a
+//!   body that decodes to an equal value, in the other format too;
+//! - a decoded error body re-encodes the same way (XML keeps `AccessDeniedDetail`
+//!   values as text, as `ServiceError::to_xml` documents);
+//! - a parsed query re-encodes to a query that parses to the same request, and a request
+//!   signed here verifies under the same method and secret, and not under the other;
+//! - every error position lies inside the input;
+//! - the adapter's verdicts follow protocol 1, and a request verdict's query parses and
+//!   (when signed) verifies with the envelope's secret.
+
+use ecs_ramrole::{
+    AccessKeySecret, Action, Credentials, DecodeError, DecodeErrorKind, EncodeOptions, ErrorCode,
+    IncomingRequest, Method, Nonce, Response, ResponseDecoder, ResponseError, ServiceError,
+    Timestamp,
+};
+use serde_json::Value;
+
+/// Both operations: every response body is tried as each.
+pub const ACTIONS: [Action; 2] = [Action::AttachInstanceRamRole, Action::DetachInstanceRamRole];
+
+/// Content types used for the re-decode checks.
+pub const JSON_TYPE: &str = "application/json;charset=utf-8";
+/// Content types used for the re-decode checks.
+pub const XML_TYPE: &str = "text/xml;charset=UTF-8";
+
+/// The fixed secret `request_query` verifies and signs with. Unlikely enough that a
+/// fuzzed query does not hold it by chance (the leak check is skipped if one does).
+pub const SECRET: &str = "fz-Secret-7Qx2Lw9pKd4Vb6Nm";
+
+/// XML 1.0 `Char` (surrogates cannot occur in a Rust `char`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn has_non_xml_char(s: &str) -> bool {
+    !s.chars().all(is_xml_char)
+}
+
+/// The conservative element-name rule of `ServiceError::to_xml`.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Every string a response carries.
+fn response_strings<'r>(r: &'r Response<'_>) -> Vec<&'r str> {
+    let mut out: Vec<&str> = Vec::new();
+    out.extend(r.request_id.as_deref());
+    out.extend(r.ram_role_name.as_deref());
+    for result in r.results() {
+        out.extend(result.instance_id.as_deref());
+        out.extend(result.code.as_deref());
+        out.extend(result.message.as_deref());
+        for set in result.instance_ram_role_sets.as_deref().unwrap_or_default() {
+            out.extend(set.instance_id.as_deref());
+            out.extend(set.ram_role_name.as_deref());
+        }
+    }
+    out
+}
+
+/// Checks a decode error's position against the body it came from.
+pub fn check_decode_error(e: &DecodeError, body: &[u8]) {
+    assert!(
+        e.offset() <= body.len(),
+        "error offset {} past the end of a {}-byte body: {e}",
+        e.offset(),
+        body.len()
+    );
+    let before = &body[..e.offset()];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(e.line(), line, "line of offset {}: {e}", e.offset());
+    assert!(e.column() >= 1, "column is 1-based: {e}");
+    let shown = e.to_string();
+    assert!(shown.starts_with(e.kind().as_str()), "{shown}");
+}
+
+/// Properties of a successfully decoded response.
+pub fn check_response(action: Action, response: &Response<'_>) {
+    assert_eq!(response.action, action);
+    let _ = response.fail_count_agrees();
+    let _ = response.failed().count();
+    let _ = format!("{response:?}");
+    if action == Action::AttachInstanceRamRole {
+        assert!(
+            response
+                .results()
+                .iter()
+                .all(|r| r.instance_ram_role_sets.is_none()),
+            "an AttachInstanceRamRole result has InstanceRamRoleSets"
+        );
+    }
+    assert_eq!(
+        &response.clone().into_owned(),
+        response,
+        "into_owned changed the value"
+    );
+
+    let decoder = ResponseDecoder::new(action);
+
+    // to_json: valid JSON, and it decodes back to the same value.
+    let json = response.to_json();
+    if let Err(e) = serde_json::from_str::<Value>(&json) {
+        panic!("to_json wrote invalid JSON ({e}): {json}");
+    }
+    match decoder.decode(200, Some(JSON_TYPE), json.as_bytes()) {
+        Ok(back) => assert_eq!(&back, response, "to_json did not round-trip: {json}"),
+        Err(e) => panic!("to_json output does not decode ({e}): {json}"),
+    }
+
+    // to_xml: fails only for a character XML 1.0 cannot carry; otherwise round-trips.
+    match response.to_xml() {
+        Ok(xml) => match decoder.decode(200, Some(XML_TYPE), xml.as_bytes()) {
+            Ok(back) => assert_eq!(&back, response, "to_xml did not round-trip: {xml}"),
+            Err(e) => panic!("to_xml output does not decode ({e}): {xml}"),
+        },
+        Err(e) => assert!(
+            response_strings(response).into_iter().any(has_non_xml_char),
+            "to_xml failed ({e}) although every string is XML 1.0 text: {response:?}"
+        ),
+    }
+}
+
+/// Decodes `body` as a 2xx response of `action` and checks what comes out; returns the
+/// decode error's kind, if any.
+pub fn decode_success(
+    action: Action,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), DecodeErrorKind> {
+    match ResponseDecoder::new(action).decode(200, content_type, body) {
+        Ok(response) => {
+            check_response(action, &response);
+            Ok(())
+        }
+        Err(ResponseError::Decode(e)) => {
+            check_decode_error(&e, body);
+            Err(e.kind())
+        }
+        Err(ResponseError::Service(e)) => panic!("status 200 gave a service error: {e}"),
+    }
+}
+
+/// What `ServiceError::to_xml` then an XML decode give: detail values become text.
+fn through_xml(e: &ServiceError) -> ServiceError {
+    let mut expected = e.clone();
+    if let Some(detail) = expected.access_denied_detail.as_mut() {
+        for value in detail.values_mut() {
+            if !value.is_string() {
+                *value = Value::String(value.to_string());
+            }
+        }
+    }
+    expected
+}
+
+/// Properties of a decoded error body.
+pub fn check_service_error(decoder: &ResponseDecoder, status: u16, e: &ServiceError) {
+    assert_eq!(e.http_status, status);
+    let _ = e.is_retryable();
+    let _ = e.server_string_to_sign();
+    let _ = e.to_string();
+    if let Some(code) = &e.code {
+        assert_eq!(
+            &ErrorCode::parse(code.as_str()),
+            code,
+            "ErrorCode does not round-trip"
+        );
+    }
+
+    let json = e.to_json();
+    if let Err(err) = serde_json::from_str::<Value>(&json) {
+        panic!("ServiceError::to_json wrote invalid JSON ({err}): {json}");
+    }
+    let back = decoder.decode_error(status, Some(JSON_TYPE), json.as_bytes());
+    assert_eq!(&back, e, "ServiceError::to_json did not round-trip: {json}");
+
+    let expected = through_xml(e);
+    let strings = [
+        &expected.message,
+        &expected.request_id,
+        &expected.host_id,
+        &expected.recommend,
+    ];
+    let mut texts: Vec<&str> = strings.iter().filter_map(|s| s.as_deref()).collect();
+    texts.extend(expected.code.as_ref().map(ErrorCode::as_str));
+    let detail = expected.access_denied_detail.iter().flatten();
+    texts.extend(detail.clone().filter_map(|(_, v)| v.as_str()));
+    match e.to_xml() {
+        Ok(xml) => {
+            // Text fields over the string limit are refused on the way back in (a JSON
+            // detail map is not bounded by it): nothing to compare then.
+            let limit = ecs_ramrole::Limits::default().max_string_bytes;
+            if texts.iter().all(|t| t.len() <= limit) {
+                let back = decoder.decode_error(status, Some(XML_TYPE), xml.as_bytes());
+                assert_eq!(
+                    back, expected,
+                    "ServiceError::to_xml did not round-trip: {xml}"
+                );
+            }
+        }
+        Err(err) => assert!(
+            texts.iter().any(|t| has_non_xml_char(t))
+                || detail.clone().any(|(k, _)| !is_xml_name(k)),
+            "ServiceError::to_xml failed ({err}) although everything is XML text: {e:?}"
+        ),
+    }
+}
+
+/// A non-2xx status: `decode` gives the service error, the same as `decode_error`.
+pub fn decode_failure(
+    decoder: &ResponseDecoder,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) {
+    assert!(!(200..=299).contains(&status));
+    let direct = decoder.decode_error(status, content_type, body);
+    match decoder.decode(status, content_type, body) {
+        Err(ResponseError::Service(e)) => {
+            assert_eq!(*e, direct, "decode and decode_error disagree")
+        }
+        Ok(_) => panic!("status {status} decoded as a success"),
+        Err(ResponseError::Decode(e)) => panic!("status {status} gave a decode error: {e}"),
+    }
+    check_service_error(decoder, status, &direct);
+}
+
+fn other(method: Method) -> Method {
+    match method {
+        Method::Get => Method::Post,
+        Method::Post => Method::Get,
+    }
+}
+
+/// `IncomingRequest::parse`, `verify`, and the encode/parse and sign/verify round trips.
+pub fn check_query(query: &str) {
+    let secret = AccessKeySecret::new(SECRET).expect("non-empty secret");
+    let incoming = match IncomingRequest::parse(query) {
+        Ok(incoming) => incoming,
+        Err(e) => {
+            if let Some(at) = e.offset() {
+                assert!(
+                    at <= query.len(),
+                    "error offset {at} past a {}-byte query: {e}",
+                    query.len()
+                );
+            }
+            let _ = (e.code(), e.to_string(), format!("{e:?}"));
+            return;
+        }
+    };
+    let _ = incoming.unrecognized().count();
+    let _ = incoming.params().count();
+    for method in [Method::Get, Method::Post] {
+        if let Err(e) = incoming.verify(method, &secret) {
+            let shown = format!("{e} {e:?}");
+            assert!(
+                query.contains(SECRET) || !shown.contains(SECRET),
+                "verify leaked the secret: {shown}"
+            );
+        }
+    }
+
+    // Re-encode: the query parses back to the same request and format, with no stray
+    // parameter, and encoding that again gives the same bytes.
+    let request = incoming.request();
+    let options = EncodeOptions {
+        method: Method::Post,
+        format: incoming.format(),
+    };
+    let encoded = request.encode(&options);
+    let again = match IncomingRequest::parse(encoded.query()) {
+        Ok(again) => again,
+        Err(e) => panic!("re-encoded query does not parse ({e}): {}", encoded.query()),
+    };
+    assert_eq!(
+        again.request(),
+        request,
+        "encode/parse changed the request: {}",
+        encoded.query()
+    );
+    assert_eq!(again.format(), incoming.format());
+    assert_eq!(again.unrecognized().count(), 0, "{}", encoded.query());
+    assert_eq!(
+        again.request().encode(&options).query(),
+        encoded.query(),
+        "encoding is not stable"
+    );
+
+    // Sign here: the signed query parses to the same request and verifies under the same
+    // method and secret only.
+    let credentials = Credentials::new("fz-key-id", secret.clone()).expect("key id");
+    let timestamp = Timestamp::parse("2016-02-23T12:46:24Z").expect("timestamp");
+    let nonce = Nonce::new("3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf").expect("nonce");
+    for method in [Method::Get, Method::Post] {
+        let options = EncodeOptions {
+            method,
+            format: incoming.format(),
+        };
+        let signed = request.sign(&options, &credentials, &timestamp, &nonce);
+        assert!(signed
+            .query()
+            .starts_with(signed.stages().canonical_query()));
+        let back = match IncomingRequest::parse(signed.query()) {
+            Ok(back) => back,
+            Err(e) => panic!("signed query does not parse ({e}): {}", signed.query()),
+        };
+        assert_eq!(
+            back.request(),
+            request,
+            "sign/parse changed the request: {}",
+            signed.query()
+        );
+        if let Err(e) = back.verify(method, &secret) {
+            panic!(
+                "own {method:?} signature does not verify ({e}): {}",
+                signed.query()
+            );
+        }
+        assert!(
+            back.verify(other(method), &secret).is_err(),
+            "signature ignores the method"
+        );
+        if !query.contains(SECRET) {
+            assert!(
+                !signed.query().contains(SECRET),
+                "the secret is in the query"
+            );
+        }
+    }
+}
+
+const OUTCOMES: &[&str] = &[
+    "request",
+    "signature",
+    "output",
+    "service_error",
+    "reject",
+    "unsupported",
+];
+const REJECT_KINDS: &[&str] = &[
+    "missing_required",
+    "constraint_violation",
+    "type_mismatch",
+    "malformed_body",
+    "unexpected_shape",
+    "forbidden_construct",
+    "limit_exceeded",
+    "unsupported_encoding",
+];
+
+/// `adapter::handle`, and protocol 1's shape of what it answers.
+pub fn check_envelope(data: &[u8]) {
+    let verdict = match ecs_ramrole::adapter::handle(data) {
+        Ok(verdict) => verdict,
+        Err(why) => {
+            assert!(!why.is_empty(), "an empty reason for no verdict");
+            return;
+        }
+    };
+    let outcome = verdict.get("outcome").and_then(Value::as_str);
+    let Some(outcome) = outcome.filter(|o| OUTCOMES.contains(o)) else {
+        panic!("verdict without a protocol-1 outcome: {verdict}");
+    };
+    let text = |key: &str| verdict.get(key).and_then(Value::as_str);
+    match outcome {
+        "reject" => {
+            let kind = text("reject_kind").unwrap_or_default();
+            assert!(
+                REJECT_KINDS.contains(&kind),
+                "unknown reject kind: {verdict}"
+            );
+            assert!(
+                text("message").is_some(),
+                "reject without a message: {verdict}"
+            );
+        }
+        "output" => assert!(verdict["value"].is_object(), "{verdict}"),
+        "service_error" => {
+            assert!(verdict["error"]["http_status"].is_u64(), "{verdict}");
+            let status = verdict["error"]["http_status"].as_u64().unwrap_or_default();
+            assert!(
+                !(200..=299).contains(&status),
+                "a 2xx service error: {verdict}"
+            );
+        }
+        "signature" => {
+            for key in ["canonical_query", "string_to_sign", "signature"] {
+                assert!(text(key).is_some(), "{verdict}");
+            }
+        }
+        "request" => check_request_verdict(data, &verdict),
+        _ => {}
+    }
+}
+
+/// A request verdict's query is one the server side accepts, and verifies when signed.
+fn check_request_verdict(data: &[u8], verdict: &Value) {
+    let method = verdict
+        .get("method")
+        .and_then(Value::as_str)
+        .and_then(Method::parse);
+    let Some(method) = method else {
+        panic!("request verdict without GET/POST: {verdict}")
+    };
+    let Some(query) = verdict.get("query").and_then(Value::as_str) else {
+        panic!("request verdict without a query: {verdict}")
+    };
+    let incoming = match IncomingRequest::parse(query) {
+        Ok(incoming) => incoming,
+        Err(e) => panic!("the adapter built a query the server side refuses ({e}): {query}"),
+    };
+    assert_eq!(incoming.unrecognized().count(), 0, "{query}");
+    let envelope: Value = serde_json::from_slice(data).expect("handle parsed it");
+    let signing = &envelope["input"]["context"]["signing"];
+    if let Some(secret) = signing.get("access_key_secret").and_then(Value::as_str) {
+        let secret = AccessKeySecret::new(secret).expect("the adapter accepted it");
+        if let Err(e) = incoming.verify(method, &secret) {
+            panic!("the adapter's signed query does not verify ({e}): {query}");
+        }
+        let stages = &verdict["stages"];
+        assert!(
+            query.starts_with(stages["canonical_query"].as_str().unwrap_or("\u{0}")),
+            "{verdict}"
+        );
+    } else {
+        assert_eq!(
+            verdict["stages"]["canonical_query"].as_str(),
+            Some(query),
+            "{verdict}"
+        );
+    }
+}
+
+/// The decoder `error_body` uses, and the status and content type, from the first byte:
+/// bits 0-2 pick the content type, bits 3-4 the requested format, bits 5-7 the status.
+pub fn error_setup(selector: u8) -> (ResponseDecoder, u16, Option<&'static str>) {
+    const TYPES: [Option<&str>; 8] = [
+        Some("text/xml;charset=UTF-8"),
+        Some("application/json;charset=utf-8"),
+        None,
+        Some("text/html"),
+        Some("application/xml"),
+        Some("text/json"),
+        Some("text/plain"),
+        Some(""),
+    ];
+    const STATUSES: [u16; 8] = [400, 403, 404, 500, 503, 302, 100, 0];
+    let requested = match (selector >> 3) & 3 {
+        1 => Some(ecs_ramrole::Format::Json),
+        2 => Some(ecs_ramrole::Format::Xml),
+        _ => None,
+    };
+    let decoder = ResponseDecoder::new(Action::AttachInstanceRamRole).requested_format(requested);
+    (
+        decoder,
+        STATUSES[usize::from(selector >> 5)],
+        TYPES[usize::from(selector & 7)],
+    )
+}
+
+/// JSON bodies: the decoder is strict RFC 8259 (after a BOM), so success means serde_json
+/// accepts the text, and a syntax rejection means it does not.
+pub fn check_json_agreement(body: &[u8], outcome: Result<(), DecodeErrorKind>) {
+    let text = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let plain = || serde_json::from_slice::<Value>(text).is_ok();
+    match outcome {
+        Ok(()) => assert!(plain(), "decoded a body serde_json refuses"),
+        Err(DecodeErrorKind::MalformedBody) => {
+            assert!(!plain(), "malformed_body for text serde_json accepts")
+        }
+        Err(_) => {}
+    }
+}
