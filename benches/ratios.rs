@@ -169,16 +169,21 @@ fn decode_targets(report: &mut Report, cases: &[Case]) {
             || baseline::json_ignored_any(black_box(json)),
         );
         let value = single(|| baseline::json_value(black_box(json)));
+        let (floor, scan_again) = pair(
+            || baseline::json_borrow_every_string(black_box(json)),
+            || baseline::json_ignored_any(black_box(json)),
+        );
         report.ratio(
             &format!("json_decode_vs_ignored_any/{}", case.name),
             ours / scan,
             2.0,
         );
         report.detail(format!(
-            "median json/{} bytes={} ours_ns={ours:.0} ignored_any_ns={scan:.0} value_ns={value:.0} (ours/value {:.2})",
+            "median json/{} bytes={} ours_ns={ours:.0} ignored_any_ns={scan:.0} value_ns={value:.0} (ours/value {:.2}) serde_visitor_floor/ignored_any {:.2}",
             case.name,
             json.len(),
-            ours / value
+            ours / value,
+            floor / scan_again
         ));
         let (ours, events) = pair(
             || decode(d, XML, black_box(xml)),
@@ -256,31 +261,53 @@ fn container_allocs(n: usize) -> usize {
     .0
 }
 
+/// Allocations the parser makes on its own over `body`: quick-xml's stack of open element
+/// names (the bare event loop), or none for serde_json's validating scan.
+fn parser_allocs(format: &str, body: &[u8]) -> usize {
+    match format {
+        "xml" => allocs(|| baseline::xml_event_loop(body)).0,
+        _ => allocs(|| baseline::json_ignored_any(body)).0,
+    }
+}
+
+/// Allocations per decoded string field, as the slope between a 10-result and a
+/// 100-result body: what each further string costs. Per-body constants (the parser's own
+/// buffers, serde_json's scratch buffer for escapes) cancel out and are reported beside.
 fn alloc_targets(report: &mut Report) {
-    const N: usize = 100;
+    const SMALL: usize = 10;
+    const LARGE: usize = 100;
     let d = inputs::attach_decoder();
-    let fields = inputs::string_fields(N);
-    let containers = container_allocs(N);
-    // Borrowed: no string needs unescaping, so none should be copied.
-    let plain = inputs::attach_response(N);
-    // Escaped: every string field ends in `&"` (JSON `\"`, XML `&amp;"`), so every one
-    // must be copied out of the body: once.
-    let escaped = inputs::attach_response_with(N, "&\"");
-    for (label, response, bound) in [("borrowed", &plain, 0.0), ("escaped", &escaped, 1.0)] {
-        let bodies = inputs::bodies(response);
-        for (format, body) in [("json", &bodies.json), ("xml", &bodies.xml)] {
-            // The format is sniffed: a Content-Type is lowercased into a new String
-            // first (one allocation, reported separately below).
-            let (total, decoded) = allocs(|| decode(&d, None, body));
-            assert_eq!(&decoded, response, "{format} {label} decodes to its source");
-            let strings = total.saturating_sub(containers);
+    let (fields_small, fields_large) = (inputs::string_fields(SMALL), inputs::string_fields(LARGE));
+    let (vec_small, vec_large) = (container_allocs(SMALL), container_allocs(LARGE));
+    // Borrowed: no string needs unescaping, so none should be copied. Escaped: every string
+    // field ends in `&"` (JSON `\"`, XML `&amp;"`), so every one must be copied: once.
+    for (label, suffix, bound) in [("borrowed", "", 0.0), ("escaped", "&\"", 1.0)] {
+        let small = inputs::attach_response_with(SMALL, suffix);
+        let large = inputs::attach_response_with(LARGE, suffix);
+        let (small_bodies, large_bodies) = (inputs::bodies(&small), inputs::bodies(&large));
+        for format in ["json", "xml"] {
+            let pick = |b: &inputs::Bodies| match format {
+                "json" => b.json.clone(),
+                _ => b.xml.clone(),
+            };
+            let (body_small, body_large) = (pick(&small_bodies), pick(&large_bodies));
+            // The format is sniffed: a Content-Type would first be lowercased into a new
+            // String (one allocation per call, in response_decode.rs; reported below).
+            let (total_small, decoded) = allocs(|| decode(&d, None, &body_small));
+            assert_eq!(&decoded, &small, "{format} {label} decodes to its source");
+            let (total_large, decoded) = allocs(|| decode(&d, None, &body_large));
+            assert_eq!(&decoded, &large, "{format} {label} decodes to its source");
+            let per_field = ((total_large - vec_large) as f64 - (total_small - vec_small) as f64)
+                / (fields_large - fields_small) as f64;
             report.ratio(
-                &format!("allocs_per_string_field/{format}_{label}_{N}_results"),
-                strings as f64 / fields as f64,
+                &format!("allocs_per_string_field/{format}_{label}"),
+                per_field,
                 bound,
             );
+            let fixed = (total_large - vec_large) as f64 - per_field * fields_large as f64;
             report.detail(format!(
-                "allocs decode/{format}_{label}_{N}_results total={total} results_vec={containers} string_fields={fields}"
+                "allocs decode/{format}_{label}_{LARGE}_results total={total_large} results_vec={vec_large} string_fields={fields_large} per_body_constant={fixed:.0} bare_parser_on_same_bytes={}",
+                parser_allocs(format, &body_large)
             ));
         }
     }
@@ -291,24 +318,27 @@ fn alloc_targets(report: &mut Report) {
         let (sniffed, _) = allocs(|| decode(&d, None, body));
         let (typed, _) = allocs(|| decode(&d, content_type, body));
         report.detail(format!(
-            "allocs decode/{format}_attach_doc_example sniffed={sniffed} with_content_type={typed} results_vec={}",
-            container_allocs(1)
+            "allocs decode/{format}_attach_doc_example sniffed={sniffed} with_content_type={typed} results_vec={} bare_parser_on_same_bytes={}",
+            container_allocs(1),
+            parser_allocs(format, body)
         ));
     }
-    // Error bodies own their strings (ServiceError holds `String`s): one copy per field.
+    // Error bodies own their strings (ServiceError holds `String`s): one copy per field,
+    // beyond what the bare parser allocates over the same bytes.
     for (format, body, fields) in [
         ("xml", inputs::ERROR_XML, 4),
         ("json", inputs::ERROR_JSON, 5),
     ] {
         let (total, error) = allocs(|| d.decode_error(404, None, body));
         assert!(error.code.is_some(), "{format} error body decodes");
+        let parser = parser_allocs(format, body);
         report.ratio(
             &format!("allocs_per_string_field/error_{format}"),
-            total as f64 / fields as f64,
+            total.saturating_sub(parser) as f64 / fields as f64,
             1.0,
         );
         report.detail(format!(
-            "allocs decode_error/{format} total={total} string_fields={fields}"
+            "allocs decode_error/{format} total={total} bare_parser_on_same_bytes={parser} string_fields={fields}"
         ));
     }
 }
@@ -381,6 +411,10 @@ fn spin(cases: &[Case], what: &str, iterations: usize) {
                 XML,
                 black_box(&case.bodies.xml),
             ))),
+            "xml_loop_100" => drop(black_box(baseline::xml_event_loop(black_box(
+                &case.bodies.xml,
+            )))),
+            "json_scan_100" => baseline::json_ignored_any(black_box(&case.bodies.json)),
             other => panic!("unknown --spin target {other}"),
         }
     }

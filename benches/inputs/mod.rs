@@ -182,12 +182,71 @@ pub(crate) mod baseline {
     use hmac::{Hmac, KeyInit, Mac};
     use quick_xml::Reader;
     use quick_xml::events::Event;
-    use serde::de::IgnoredAny;
+    use serde::de::{self, IgnoredAny};
     use sha1::Sha1;
 
     /// serde_json's validating scan: every token read, nothing built.
     pub(crate) fn json_ignored_any(body: &[u8]) {
         let _: IgnoredAny = serde_json::from_slice(body).expect("valid JSON");
+    }
+
+    /// The floor of any decoder driven by serde_json's visitors: every value visited
+    /// through `deserialize_any`, every key and string borrowed as `&str` (so UTF-8
+    /// checked), nothing kept. A typed decoder does this plus its own work.
+    pub(crate) fn json_borrow_every_string(body: &[u8]) {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        de::DeserializeSeed::deserialize(Walk, &mut de).expect("valid JSON");
+        de.end().expect("nothing after the value");
+    }
+
+    struct Walk;
+
+    impl<'de> de::DeserializeSeed<'de> for Walk {
+        type Value = ();
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(Walk)
+        }
+    }
+
+    impl<'de> de::Visitor<'de> for Walk {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<(), E> {
+            black_box(s);
+            Ok(())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<(), E> {
+            black_box(s);
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(Walk)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<&'de str>()? {
+                black_box(key);
+                map.next_value_seed(Walk)?;
+            }
+            Ok(())
+        }
     }
 
     /// serde_json's generic tree: every value built.
