@@ -16,7 +16,7 @@
 
 use ecs_ramrole::{
     AccessKeySecret, Action, Credentials, DecodeError, DecodeErrorKind, EncodeOptions, ErrorCode,
-    IncomingRequest, Method, Nonce, Response, ResponseDecoder, ResponseError, ServiceError,
+    IncomingRequest, Limits, Method, Nonce, Response, ResponseDecoder, ResponseError, ServiceError,
     Timestamp,
 };
 use serde_json::Value;
@@ -128,21 +128,82 @@ pub fn check_response(action: Action, response: &Response<'_>) {
     }
 }
 
-/// Decodes `body` as a 2xx response of `action` and checks what comes out; returns the
-/// decode error's kind, if any.
+/// Decodes `body` as a 2xx response of `action` and checks what comes out, then again
+/// under small limits; returns the decode error's kind (default limits), if any.
 pub fn decode_success(
     action: Action,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<(), DecodeErrorKind> {
-    match ResponseDecoder::new(action).decode(200, content_type, body) {
+    let decoded = ResponseDecoder::new(action).decode(200, content_type, body);
+    let outcome = match &decoded {
         Ok(response) => {
-            check_response(action, &response);
+            check_response(action, response);
             Ok(())
         }
         Err(ResponseError::Decode(e)) => {
-            check_decode_error(&e, body);
+            check_decode_error(e, body);
             Err(e.kind())
+        }
+        Err(ResponseError::Service(e)) => panic!("status 200 gave a service error: {e}"),
+    };
+    check_tight(action, content_type, body, &decoded);
+    outcome
+}
+
+/// Small limits chosen by the last two bytes of the input, so that short inputs reach
+/// every limit: depth 1 to 8, 0 to 3 items, strings of 0 to 127 bytes, bodies of 64 to
+/// 8192 bytes.
+pub fn tight_limits(data: &[u8]) -> Limits {
+    let a = data.last().copied().unwrap_or(0);
+    let b = data.len().checked_sub(2).map_or(0, |i| data[i]);
+    Limits {
+        max_body_bytes: 64 << (b & 7),
+        max_depth: 1 + usize::from(a & 7),
+        max_items: usize::from((a >> 3) & 3),
+        max_string_bytes: (1 << ((a >> 5) & 7)) - 1,
+    }
+}
+
+/// Limits only refuse: under smaller limits a body decodes to the same value or fails
+/// with `limit_exceeded`, and any other failure is the one the defaults give. What does
+/// decode respects the limits.
+fn check_tight(
+    action: Action,
+    content_type: Option<&str>,
+    body: &[u8],
+    default: &Result<Response<'_>, ResponseError>,
+) {
+    let limits = tight_limits(body);
+    let tight = ResponseDecoder::new(action)
+        .limits(limits)
+        .decode(200, content_type, body);
+    match tight {
+        Ok(response) => {
+            match default {
+                Ok(d) => assert_eq!(&response, d, "the limits {limits:?} changed the value"),
+                Err(e) => panic!("decodes under {limits:?} but not under the defaults: {e}"),
+            }
+            assert!(body.len() <= limits.max_body_bytes);
+            assert!(response.results().len() <= limits.max_items, "{limits:?}");
+            for result in response.results() {
+                let sets = result.instance_ram_role_sets.as_deref().unwrap_or_default();
+                assert!(sets.len() <= limits.max_items, "{limits:?}");
+            }
+            for s in response_strings(&response) {
+                assert!(s.len() <= limits.max_string_bytes, "{limits:?}: {s:?}");
+            }
+        }
+        Err(ResponseError::Decode(e)) => {
+            check_decode_error(&e, body);
+            if e.kind() != DecodeErrorKind::LimitExceeded {
+                match default {
+                    Err(ResponseError::Decode(d)) => {
+                        assert_eq!(&e, d, "the limits {limits:?} changed the error")
+                    }
+                    _ => panic!("fails under {limits:?} ({e}) but not as limit_exceeded"),
+                }
+            }
         }
         Err(ResponseError::Service(e)) => panic!("status 200 gave a service error: {e}"),
     }
@@ -197,7 +258,7 @@ pub fn check_service_error(decoder: &ResponseDecoder, status: u16, e: &ServiceEr
         Ok(xml) => {
             // Text fields over the string limit are refused on the way back in (a JSON
             // detail map is not bounded by it): nothing to compare then.
-            let limit = ecs_ramrole::Limits::default().max_string_bytes;
+            let limit = Limits::default().max_string_bytes;
             if texts.iter().all(|t| t.len() <= limit) {
                 let back = decoder.decode_error(status, Some(XML_TYPE), xml.as_bytes());
                 assert_eq!(
@@ -231,6 +292,16 @@ pub fn decode_failure(
         Err(ResponseError::Decode(e)) => panic!("status {status} gave a decode error: {e}"),
     }
     check_service_error(decoder, status, &direct);
+
+    // Under small limits: the same error, or the status alone.
+    let limits = tight_limits(body);
+    let tight = decoder
+        .limits(limits)
+        .decode_error(status, content_type, body);
+    assert!(
+        tight == direct || tight == ServiceError::status_only(status),
+        "the limits {limits:?} changed the error body: {tight:?} vs {direct:?}"
+    );
 }
 
 fn other(method: Method) -> Method {
