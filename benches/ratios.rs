@@ -30,9 +30,10 @@ use inputs::{Bodies, baseline};
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 /// Length of one timed batch; the iteration count is calibrated to reach it.
-const BATCH: Duration = Duration::from_millis(4);
-/// Batches per side. The median of 41 is robust to a dozen disturbed batches.
-const SAMPLES: usize = 41;
+const BATCH: Duration = Duration::from_millis(1);
+/// Batches per side. Short batches and many of them: on a shared machine most 1 ms
+/// batches run undisturbed, and the median is one of those.
+const SAMPLES: usize = 101;
 
 // A benchmark reads the clock by nature (clippy.toml bans it for the library's purity).
 #[allow(clippy::disallowed_methods)]

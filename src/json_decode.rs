@@ -52,10 +52,366 @@ pub(crate) fn decode_response<'a>(
     body: &'a [u8],
     limits: Limits,
 ) -> Result<Response<'a>, DecodeError> {
+    // The usual body takes the fast path; anything it does not fully vouch for (an
+    // error, an escape, an odd number, a limit near) goes through serde_json below,
+    // which also gives every error its kind and position.
+    if let Some(response) = fast::decode_response(action, body, limits) {
+        return Ok(response);
+    }
     let ctx = Ctx::new(action, limits);
     run(body, &ctx, |de| {
         de.deserialize_any(ObjectVisitor(ResponseObject(&ctx)))
     })
+}
+
+/// A strict single-pass reader for the usual success body: valid UTF-8 (checked once, up
+/// front), strings without escapes, non-negative integers, the expected types. It returns
+/// `None` (and the caller falls back to the serde_json decoder) on anything else: any
+/// syntax error, escape, fraction, exponent, sign, type mismatch, duplicate field, deep
+/// nesting or limit reached. So when it returns a response, the serde_json decoder
+/// returns the same one (the tests below check this on every corpus body and on
+/// thousands of mutations of them); it only skips serde's per-value visitor machinery,
+/// which costs about twice a bare scan.
+mod fast {
+    use std::borrow::Cow;
+
+    use crate::limits::Limits;
+    use crate::request::Action;
+    use crate::response::{InstanceRamRoleSet, InstanceResult, Response};
+
+    /// Below serde_json's own recursion limit (128), whatever `max_depth` says.
+    const MAX_NESTING: usize = 100;
+
+    /// `None` means "not vouched for": fall back, never "invalid".
+    type Maybe<T> = Option<T>;
+
+    struct Reader<'a> {
+        text: &'a str,
+        bytes: &'a [u8],
+        at: usize,
+        limits: Limits,
+    }
+
+    pub(super) fn decode_response(
+        action: Action,
+        body: &[u8],
+        limits: Limits,
+    ) -> Maybe<Response<'_>> {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        let text = std::str::from_utf8(body).ok()?;
+        let mut r = Reader {
+            text,
+            bytes: body,
+            at: 0,
+            limits,
+        };
+        let names = action.names();
+        let mut response = Response::new(action);
+        r.object(|r, key| match key {
+            "RequestId" => r.string_field(&mut response.request_id),
+            "RamRoleName" => r.string_field(&mut response.ram_role_name),
+            "TotalCount" => r.count_field(&mut response.total_count),
+            "FailCount" => r.count_field(&mut response.fail_count),
+            k if k == names.results => {
+                r.wrapper(&mut response.results, names.result, 3, |r| r.result(action))
+            }
+            _ => r.skip(1),
+        })?;
+        r.ws();
+        (r.at == r.bytes.len()).then_some(response)
+    }
+
+    /// Where the first `"`, `\\` or control character is, eight bytes at a time: a
+    /// byte `b` of the word is flagged when `b - k` borrows for `b == k` (zero after
+    /// the XOR) or `b < 0x20`, and the lowest flag is exact.
+    pub(super) fn string_end(bytes: &[u8]) -> Option<usize> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+        let mut chunks = bytes.chunks_exact(8);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let flags = zero_byte(w ^ (ONES * u64::from(b'"')))
+                | zero_byte(w ^ (ONES * u64::from(b'\\')))
+                | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+            if flags != 0 {
+                return Some(at + flags.trailing_zeros() as usize / 8);
+            }
+            at += 8;
+        }
+        chunks
+            .remainder()
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map(|i| at + i)
+    }
+
+    impl<'a> Reader<'a> {
+        fn peek(&self) -> Maybe<u8> {
+            self.bytes.get(self.at).copied()
+        }
+
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.at += 1;
+            }
+        }
+
+        /// Skips whitespace, then consumes `b`.
+        fn expect(&mut self, b: u8) -> Maybe<()> {
+            self.ws();
+            (self.peek()? == b).then(|| self.at += 1)
+        }
+
+        /// A string without escapes or control characters, borrowed from the body.
+        fn string(&mut self) -> Maybe<&'a str> {
+            self.expect(b'"')?;
+            let start = self.at;
+            let len = string_end(&self.bytes[start..])?;
+            self.at = start + len;
+            if self.bytes[self.at] != b'"' {
+                return None;
+            }
+            self.at += 1;
+            // Both ends are next to an ASCII quote, so on char boundaries.
+            self.text.get(start..start + len)
+        }
+
+        /// `null` (consumed: true) or not (nothing consumed: false).
+        fn null(&mut self) -> bool {
+            self.ws();
+            let null = self.peek() == Some(b'n') && self.bytes[self.at..].starts_with(b"null");
+            if null {
+                self.at += 4;
+            }
+            null
+        }
+
+        fn literal(&mut self, word: &[u8]) -> Maybe<()> {
+            self.ws();
+            self.bytes[self.at..]
+                .starts_with(word)
+                .then(|| self.at += word.len())
+        }
+
+        /// A non-negative integer without leading zeros, fraction or exponent.
+        fn integer(&mut self) -> Maybe<u64> {
+            self.ws();
+            let start = self.at;
+            let mut n: u64 = 0;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+                self.at += 1;
+            }
+            let digits = self.at - start;
+            let leading_zero = digits > 1 && self.bytes[start] == b'0';
+            if digits == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+                return None;
+            }
+            Some(n)
+        }
+
+        /// `{ "key": value, ... }`, `member` reading each value.
+        fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Maybe<()>) -> Maybe<()> {
+            self.expect(b'{')?;
+            self.ws();
+            if self.peek()? == b'}' {
+                self.at += 1;
+                return Some(());
+            }
+            loop {
+                let key = self.string()?;
+                self.expect(b':')?;
+                member(self, key)?;
+                self.ws();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        return Some(());
+                    }
+                    _ => return None,
+                }
+            }
+        }
+
+        /// A string field, or `null` for absent; the slot must still be empty.
+        fn string_field(&mut self, slot: &mut Option<Cow<'a, str>>) -> Maybe<()> {
+            if slot.is_some() {
+                return None;
+            }
+            if !self.null() {
+                let s = self.string()?;
+                if s.len() > self.limits.max_string_bytes {
+                    return None;
+                }
+                *slot = Some(Cow::Borrowed(s));
+            }
+            Some(())
+        }
+
+        fn count_field(&mut self, slot: &mut Option<u32>) -> Maybe<()> {
+            if slot.is_some() {
+                return None;
+            }
+            if !self.null() {
+                *slot = Some(u32::try_from(self.integer()?).ok()?);
+            }
+            Some(())
+        }
+
+        /// `Code`: a string, or an integer taken as its decimal text.
+        fn code_field(&mut self, slot: &mut Option<Cow<'a, str>>) -> Maybe<()> {
+            self.ws();
+            if self.peek()?.is_ascii_digit() {
+                if slot.is_some() {
+                    return None;
+                }
+                *slot = Some(Cow::Owned(self.integer()?.to_string()));
+                return Some(());
+            }
+            self.string_field(slot)
+        }
+
+        /// `Success`: a boolean, or `"true"` / `"false"`.
+        fn bool_field(&mut self, slot: &mut Option<bool>) -> Maybe<()> {
+            if slot.is_some() {
+                return None;
+            }
+            if self.null() {
+                return Some(());
+            }
+            *slot = Some(match self.peek()? {
+                b't' => self.literal(b"true").map(|()| true)?,
+                b'f' => self.literal(b"false").map(|()| false)?,
+                _ => match self.string()? {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                },
+            });
+            Some(())
+        }
+
+        /// `{"Item": [objects]}`, `null` for an absent wrapper; other keys skipped at
+        /// `skip_depth`, as the serde decoder does.
+        fn wrapper<T>(
+            &mut self,
+            slot: &mut Option<Vec<T>>,
+            item: &str,
+            skip_depth: usize,
+            mut decode: impl FnMut(&mut Self) -> Maybe<T>,
+        ) -> Maybe<()> {
+            if slot.is_some() {
+                return None;
+            }
+            if self.null() {
+                return Some(());
+            }
+            let mut items: Option<Vec<T>> = None;
+            self.object(|r, key| {
+                if key != item {
+                    return r.skip(skip_depth);
+                }
+                if items.is_some() {
+                    return None;
+                }
+                let mut list = Vec::new();
+                if !r.null() {
+                    r.expect(b'[')?;
+                    r.ws();
+                    if r.peek()? == b']' {
+                        r.at += 1;
+                    } else {
+                        loop {
+                            if list.len() == r.limits.max_items {
+                                return None;
+                            }
+                            list.push(decode(r)?);
+                            r.ws();
+                            match r.peek()? {
+                                b',' => r.at += 1,
+                                b']' => {
+                                    r.at += 1;
+                                    break;
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                }
+                items = Some(list);
+                Some(())
+            })?;
+            *slot = Some(items.unwrap_or_default());
+            Some(())
+        }
+
+        fn result(&mut self, action: Action) -> Maybe<InstanceResult<'a>> {
+            let mut r = InstanceResult::default();
+            self.object(|this, key| match key {
+                "InstanceId" => this.string_field(&mut r.instance_id),
+                "Message" => this.string_field(&mut r.message),
+                "Code" => this.code_field(&mut r.code),
+                "Success" => this.bool_field(&mut r.success),
+                "InstanceRamRoleSets" if action == Action::DetachInstanceRamRole => this.wrapper(
+                    &mut r.instance_ram_role_sets,
+                    "InstanceRamRoleSet",
+                    6,
+                    Self::role_set,
+                ),
+                _ => this.skip(4),
+            })?;
+            Some(r)
+        }
+
+        fn role_set(&mut self) -> Maybe<InstanceRamRoleSet<'a>> {
+            let mut s = InstanceRamRoleSet::default();
+            self.object(|this, key| match key {
+                "InstanceId" => this.string_field(&mut s.instance_id),
+                "RamRoleName" => this.string_field(&mut s.ram_role_name),
+                _ => this.skip(7),
+            })?;
+            Some(s)
+        }
+
+        /// Skips any value. `depth` is the serde decoder's `Skip` depth: entering a
+        /// container there at or past `max_depth` is its error, so it is a fallback here.
+        fn skip(&mut self, depth: usize) -> Maybe<()> {
+            self.ws();
+            match self.peek()? {
+                b'"' => self.string().map(drop),
+                b'{' | b'[' if depth + 1 >= self.limits.max_depth.min(MAX_NESTING) => None,
+                b'{' => self.object(|r, _| r.skip(depth + 1)),
+                b'[' => {
+                    self.at += 1;
+                    self.ws();
+                    if self.peek()? == b']' {
+                        self.at += 1;
+                        return Some(());
+                    }
+                    loop {
+                        self.skip(depth + 1)?;
+                        self.ws();
+                        match self.peek()? {
+                            b',' => self.at += 1,
+                            b']' => {
+                                self.at += 1;
+                                return Some(());
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                b't' => self.literal(b"true"),
+                b'f' => self.literal(b"false"),
+                b'n' => self.literal(b"null"),
+                b'0'..=b'9' => self.integer().map(drop),
+                _ => None,
+            }
+        }
+    }
 }
 
 /// Decodes a flat JSON error object; `None` when the body is anything else.
@@ -613,5 +969,174 @@ impl<'de> Visitor<'de> for ErrorVisitor<'_> {
             recommend: own(recommend),
             access_denied_detail: detail,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The serde_json decoder alone, without the fast path in front.
+    fn slow(action: Action, body: &[u8], limits: Limits) -> Result<Response<'_>, DecodeError> {
+        let ctx = Ctx::new(action, limits);
+        run(body, &ctx, |de| {
+            de.deserialize_any(ObjectVisitor(ResponseObject(&ctx)))
+        })
+    }
+
+    /// Whenever the fast path answers, the serde_json decoder gives the same response.
+    /// Returns whether the fast path answered.
+    fn agree(action: Action, body: &[u8], limits: Limits) -> bool {
+        let Some(fast) = fast::decode_response(action, body, limits) else {
+            return false;
+        };
+        match slow(action, body, limits) {
+            Ok(slow) => assert_eq!(fast, slow, "{action} {:?}", String::from_utf8_lossy(body)),
+            Err(e) => panic!(
+                "fast path accepted what serde_json rejects ({e}): {action} {:?}",
+                String::from_utf8_lossy(body)
+            ),
+        }
+        true
+    }
+
+    const ACTIONS: [Action; 2] = [Action::AttachInstanceRamRole, Action::DetachInstanceRamRole];
+
+    /// Every JSON body of the corpus, and hand-made ones for the corners the corpus
+    /// does not reach.
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/response");
+        for action in std::fs::read_dir(&root).expect("corpus/response") {
+            let dir = action.expect("entry").path().join("json");
+            for file in std::fs::read_dir(dir).expect("json cases") {
+                let path = file.expect("entry").path();
+                if path.to_string_lossy().ends_with(".body.json") {
+                    // A test reads the corpus (clippy.toml bans file IO in the library).
+                    #[allow(clippy::disallowed_methods)]
+                    seeds.push(std::fs::read(&path).expect("readable"));
+                }
+            }
+        }
+        assert!(seeds.len() > 30, "the corpus has its JSON cases");
+        for extra in [
+            r#"{"RequestId":null,"TotalCount":null,"FailCount":0,"RamRoleName":"r","X":[1,{"a":[true,false,null,"s"]},[]]}"#,
+            r#"{"AttachInstanceRamRoleResults":{"Other":{"x":[[]]},"AttachInstanceRamRoleResult":[{"Code":200,"Success":"true","Extra":{}},{"Code":"E","Success":false,"Message":null},{}]}}"#,
+            r#"{"DetachInstanceRamRoleResults":{"DetachInstanceRamRoleResult":[{"InstanceRamRoleSets":{"InstanceRamRoleSet":[{"InstanceId":"i","RamRoleName":"r","z":9}]},"Success":true}]}}"#,
+            r#"{"DetachInstanceRamRoleResults":{"DetachInstanceRamRoleResult":[{"InstanceRamRoleSets":null},{"InstanceRamRoleSets":{"InstanceRamRoleSet":null}}]}}"#,
+            r#"{"AttachInstanceRamRoleResults":null,"AttachInstanceRamRoleResults":{"AttachInstanceRamRoleResult":[]}}"#,
+            r#"{"RequestId":null,"RequestId":"again"}"#,
+            " \u{feff}{\"RequestId\":\"\u{e9}\u{963f}\"} \n",
+            "\u{feff}{\"TotalCount\":4294967295,\"FailCount\":4294967296}",
+            r#"{"AttachInstanceRamRoleResults":{"AttachInstanceRamRoleResult":[{"Code":18446744073709551615},{"Code":18446744073709551616}]}}"#,
+            r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}"#,
+        ] {
+            seeds.push(extra.as_bytes().to_vec());
+        }
+        seeds
+    }
+
+    fn limits() -> [Limits; 4] {
+        let d = Limits::default();
+        [
+            d,
+            Limits { max_items: 1, ..d },
+            Limits {
+                max_string_bytes: 3,
+                ..d
+            },
+            Limits { max_depth: 3, ..d },
+        ]
+    }
+
+    #[test]
+    fn fast_path_agrees_with_serde_json_on_every_seed_and_takes_the_usual_bodies() {
+        let mut answered = 0;
+        for seed in seeds() {
+            for action in ACTIONS {
+                for limits in limits() {
+                    answered += usize::from(agree(action, &seed, limits));
+                }
+            }
+        }
+        assert!(
+            answered > 100,
+            "the fast path answered only {answered} times"
+        );
+        // The documented examples and generated bodies are what it is for.
+        for (action, body) in [
+            (
+                Action::AttachInstanceRamRole,
+                &include_bytes!(
+                    "../corpus/response/AttachInstanceRamRole/json/y_doc_example.body.json"
+                )[..],
+            ),
+            (
+                Action::DetachInstanceRamRole,
+                &include_bytes!(
+                    "../corpus/response/DetachInstanceRamRole/json/y_doc_example_repaired.body.json"
+                )[..],
+            ),
+        ] {
+            assert!(agree(action, body, Limits::default()), "{action}");
+        }
+    }
+
+    #[test]
+    fn string_end_finds_the_first_quote_backslash_or_control_byte() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        // Every position, every byte value, with bytes on both sides that look alike.
+        for len in 0..20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                    }
+                    if at > 0 {
+                        bytes[at - 1] = 0xA2;
+                    }
+                    assert_eq!(fast::string_end(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_serde_json_on_mutations() {
+        // Each seed with one byte deleted, replaced or inserted, at every position.
+        const BYTES: &[u8] = b"\"\\{}[],:0-.e nt\x01\xC3";
+        let mut answered = 0;
+        let mut tried = 0;
+        for seed in seeds().into_iter().filter(|s| s.len() <= 600) {
+            let mut mutants = Vec::new();
+            for at in 0..=seed.len() {
+                if at < seed.len() {
+                    let mut m = seed.clone();
+                    m.remove(at);
+                    mutants.push(m);
+                }
+                for &b in BYTES {
+                    if at < seed.len() && seed[at] != b {
+                        let mut m = seed.clone();
+                        m[at] = b;
+                        mutants.push(m);
+                    }
+                    if at % 3 == 0 {
+                        let mut m = seed.clone();
+                        m.insert(at, b);
+                        mutants.push(m);
+                    }
+                }
+            }
+            for m in mutants {
+                for action in ACTIONS {
+                    tried += 1;
+                    answered += usize::from(agree(action, &m, Limits::default()));
+                }
+            }
+        }
+        assert!(answered > 1000, "{answered} of {tried} mutants answered");
     }
 }
