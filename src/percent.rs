@@ -128,8 +128,11 @@ impl Encoder {
         let mut run = 0;
         for (i, &b) in bytes.iter().enumerate() {
             if !t.literal[usize::from(b)] {
-                self.once.extend_from_slice(&bytes[run..i]);
-                self.twice.extend_from_slice(&bytes[run..i]);
+                // Escapes often come in a row (`","` between IDs): no empty copies.
+                if run < i {
+                    self.once.extend_from_slice(&bytes[run..i]);
+                    self.twice.extend_from_slice(&bytes[run..i]);
+                }
                 self.once.extend_from_slice(&t.once[usize::from(b)]);
                 self.twice.extend_from_slice(&t.twice[usize::from(b)]);
                 run = i + 1;
@@ -160,7 +163,9 @@ pub(crate) fn extend_encoded(out: &mut Vec<u8>, s: &str) {
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if !t.literal[usize::from(b)] {
-            out.extend_from_slice(&bytes[run..i]);
+            if run < i {
+                out.extend_from_slice(&bytes[run..i]);
+            }
             out.extend_from_slice(&t.once[usize::from(b)]);
             run = i + 1;
         }
