@@ -22,6 +22,8 @@ sanitizer=${FUZZ_SANITIZER:-address}
 # cargo-fuzz passes -Z flags to rustc; the toolchain here is stable.
 export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR=never
+# ls and comm must sort alike.
+export LC_ALL=C
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"
@@ -64,7 +66,7 @@ mkdir -p "$logs"
 failed=()
 for target in $targets; do
     artifacts="fuzz/artifacts/$target"
-    mkdir -p "$artifacts"
+    mkdir -p "$artifacts" "fuzz/corpus/$target"
     before=$(ls "$artifacts")
     log="$logs/$target.log"
     args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
@@ -81,7 +83,8 @@ for target in $targets; do
     if [ "$status" -ne 0 ] || [ -n "$new" ]; then
         failed+=("$target")
         echo "!! $target FAILED (exit $status); log: $log"
-        grep -m 1 -B 2 -A 25 -E "panicked at|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY" "$log" | head -n 60
+        grep -m 1 -B 2 -A 25 -E "panicked at|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY" "$log" | head -n 60 ||
+            tail -n 30 "$log"
         for a in $new; do
             echo "   artifact: $root/$artifacts/$a"
             echo "   reproducer (base64): $(python3 -c 'import base64,sys; print(base64.b64encode(open(sys.argv[1],"rb").read()).decode())' "$artifacts/$a")"
