@@ -33,7 +33,7 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 const BATCH: Duration = Duration::from_millis(1);
 /// Batches per side. Short batches and many of them: on a shared machine most 1 ms
 /// batches run undisturbed, and the median is one of those.
-const SAMPLES: usize = 101;
+const SAMPLES: usize = 301;
 
 // A benchmark reads the clock by nature (clippy.toml bans it for the library's purity).
 #[allow(clippy::disallowed_methods)]

@@ -114,11 +114,12 @@ impl Encoder {
         }
     }
 
-    /// Reserves room for the encodings of `raw_len` more input bytes, at worst (every
-    /// byte escaped), so that the outputs never move while they are written.
+    /// Reserves room for the encodings of `raw_len` more input bytes: enough when up to a
+    /// quarter of them are escaped (a list of instance IDs has one in eight); more text
+    /// than that grows the outputs as any `Vec` grows.
     pub(crate) fn reserve(&mut self, raw_len: usize) {
-        self.once.reserve(3 * raw_len);
-        self.twice.reserve(5 * raw_len);
+        self.once.reserve(raw_len + raw_len / 2);
+        self.twice.reserve(2 * raw_len);
     }
 
     /// Appends `enc(s)` to the first output and `enc(enc(s))` to the second.
@@ -149,7 +150,7 @@ impl Encoder {
         self.twice.extend_from_slice(twice.as_bytes());
     }
 
-    /// The two outputs, without the unused reserve.
+    /// The two outputs.
     pub(crate) fn finish(self) -> (String, String) {
         (ascii(self.once), ascii(self.twice))
     }
@@ -159,7 +160,7 @@ impl Encoder {
 pub(crate) fn extend_encoded(out: &mut Vec<u8>, s: &str) {
     let t = &TABLES;
     let bytes = s.as_bytes();
-    out.reserve(3 * bytes.len());
+    out.reserve(bytes.len() + bytes.len() / 2);
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if !t.literal[usize::from(b)] {
@@ -175,8 +176,7 @@ pub(crate) fn extend_encoded(out: &mut Vec<u8>, s: &str) {
 
 /// Text built by the encoders: valid UTF-8 prefixes followed by ASCII, so the check
 /// cannot fail.
-pub(crate) fn ascii(mut bytes: Vec<u8>) -> String {
-    bytes.shrink_to_fit();
+pub(crate) fn ascii(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| unreachable!("percent-encoded text is ASCII"))
 }
 

@@ -72,8 +72,9 @@ fn sorted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a s
 /// Sorts by raw name and writes `enc(k)=enc(v)` pairs joined with `&`.
 pub(crate) fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let pairs = sorted(pairs);
-    // At worst every byte is escaped; the encoders then never reallocate.
-    let mut out = Vec::with_capacity(pairs.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum());
+    // Room for a quarter of the bytes escaped; more grows the buffer.
+    let raw: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = Vec::with_capacity(raw + raw / 2);
     for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
             out.push(b'&');
