@@ -13,7 +13,7 @@ use ecs_ramrole::{
 };
 
 /// AttachInstanceRamRole, XML, as documented: 11 lines, 2-space indented, 1 result with
-/// InstanceId/Code/Message, then TotalCount, FailCount, RamRoleName. 464 bytes.
+/// InstanceId/Code/Message, then TotalCount, FailCount, RamRoleName. 460 bytes.
 pub(crate) const ATTACH_DOC_XML: &[u8] =
     include_bytes!("../../corpus/response/AttachInstanceRamRole/xml/y_doc_example.body.xml");
 /// AttachInstanceRamRole, JSON, as documented: tab-indented, keys in the documented
