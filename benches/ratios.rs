@@ -415,7 +415,8 @@ fn ours(cases: &[Case], dump: Option<&str>) {
 }
 
 /// `--spin <what> <iterations>`: one operation in a loop, for a profiler
-/// (`valgrind --tool=callgrind`, `perf record`). `what`: sign_100, json_100, xml_100.
+/// (`valgrind --tool=callgrind`, `perf record`). `what`: sign_100, json_100, xml_100,
+/// xml_doc, and the baselines json_scan_100, xml_loop_100, xml_loop_doc.
 fn spin(cases: &[Case], what: &str, iterations: usize) {
     let signing = inputs::signing();
     let request = inputs::attach_request(100);
@@ -438,6 +439,14 @@ fn spin(cases: &[Case], what: &str, iterations: usize) {
             ))),
             "xml_loop_100" => drop(black_box(baseline::xml_event_loop(black_box(
                 &case.bodies.xml,
+            )))),
+            "xml_doc" => drop(black_box(decode(
+                &inputs::attach_decoder(),
+                XML,
+                black_box(inputs::ATTACH_DOC_XML),
+            ))),
+            "xml_loop_doc" => drop(black_box(baseline::xml_event_loop(black_box(
+                inputs::ATTACH_DOC_XML,
             )))),
             "json_scan_100" => baseline::json_ignored_any(black_box(&case.bodies.json)),
             other => panic!("unknown --spin target {other}"),
