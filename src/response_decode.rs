@@ -123,10 +123,16 @@ impl ResponseDecoder {
 }
 
 fn format_of_content_type(content_type: &str) -> Option<Format> {
-    let lower = content_type.to_ascii_lowercase();
-    if lower.contains("json") {
+    // Case-insensitive without lowercasing a copy: decoding allocates only for values.
+    let has = |word: &str| {
+        content_type
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if has("json") {
         Some(Format::Json)
-    } else if lower.contains("xml") {
+    } else if has("xml") {
         Some(Format::Xml)
     } else {
         None
