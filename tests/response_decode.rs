@@ -353,6 +353,15 @@ fn content_type_and_requested_format_choose_the_parser() {
         decoder.detect_format(Some("text/plain"), json),
         Some(Format::Json)
     );
+    // Media types are case-insensitive.
+    assert_eq!(
+        decoder.detect_format(Some("Application/JSON"), b"<x/>"),
+        Some(Format::Json)
+    );
+    assert_eq!(
+        decoder.detect_format(Some("TEXT/XML; charset=UTF-8"), json),
+        Some(Format::Xml)
+    );
     assert_eq!(
         decoder
             .requested_format(Some(Format::Xml))
