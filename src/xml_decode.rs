@@ -383,8 +383,8 @@ impl<'a> Decoder<'a> {
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
             let piece: Cow<'a, str> = match self.event()? {
-                Event::Text(t) => eols(t.into_inner()),
-                Event::CData(c) => eols(c.into_inner()),
+                Event::Text(t) => self.checked_text(t.into_inner())?,
+                Event::CData(c) => self.checked_text(c.into_inner())?,
                 Event::GeneralRef(r) => {
                     let ch = self.resolve(&r)?;
                     owned(&mut acc, ch.len_utf8()).push(ch);
@@ -425,6 +425,17 @@ impl<'a> Decoder<'a> {
                 ));
             }
         }
+    }
+
+    /// A piece of text or CDATA, EOL-normalized; a character XML 1.0 does not allow is
+    /// `malformed_body`, written raw or as a reference alike.
+    fn checked_text(&self, text: Cow<'a, str>) -> Result<Cow<'a, str>> {
+        eols(text).map_err(|c| {
+            self.error_at_event(
+                Kind::MalformedBody,
+                format!("U+{:04X} is not an XML character", u32::from(c)),
+            )
+        })
     }
 
     /// The five predefined entities and character references; anything else is undefined
@@ -567,16 +578,26 @@ impl<'a> Decoder<'a> {
 }
 
 /// XML 1.0 end-of-line handling (CR LF and lone CR become LF), as `xml10_content`
-/// does, without its `memchr` set-up on the short texts that have no CR at all.
-fn eols(text: Cow<'_, str>) -> Cow<'_, str> {
-    // A plain loop: `contains` would call `memchr`, slower on texts this short.
-    if !text.bytes().any(|b| b == b'\r') {
-        return text;
+/// does, without its `memchr` set-up on the short texts that have no CR at all; and the
+/// XML 1.0 `Char` rule, so a raw control character is as malformed as `&#1;`. `Err`
+/// carries the first character XML cannot carry.
+fn eols(text: Cow<'_, str>) -> std::result::Result<Cow<'_, str>, char> {
+    // One plain loop over the bytes finds both CR and anything suspect: C0 controls, and
+    // 0xEF, the lead byte of U+FFFE and U+FFFF. `contains` would call `memchr`, slower on
+    // texts this short.
+    if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
+        return Ok(text);
     }
-    match text {
+    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        return Err(c);
+    }
+    if !text.contains('\r') {
+        return Ok(text);
+    }
+    Ok(match text {
         Cow::Borrowed(t) => BytesText::from_escaped(t).xml10_content(),
         Cow::Owned(t) => Cow::Owned(BytesText::from_escaped(t).xml10_content().into_owned()),
-    }
+    })
 }
 
 /// Appends a piece of text: a single piece stays as it came (borrowed when it needed no

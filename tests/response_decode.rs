@@ -524,3 +524,25 @@ fn error_codes_know_their_documented_status() {
         ErrorCode::Unknown("Whatever.New".into())
     );
 }
+
+/// Fuzzing findings, kept as regression tests (and as corpus cases).
+#[test]
+fn fuzz_findings() {
+    // A raw control character in text is malformed, like its character reference.
+    let body = "<AttachInstanceRamRoleResponse><RequestId>a\u{1}b</RequestId></AttachInstanceRamRoleResponse>";
+    let e = reject(ATTACH, body.as_bytes());
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (K::MalformedBody, body.find("a\u{1}").unwrap())
+    );
+    // A 17-digit detail number is read to the nearest double (12.186666673709551), not one
+    // unit off in the last place.
+    let e = service(
+        403,
+        None,
+        br#"{"AccessDeniedDetail":{"a":12.186666673709551616}}"#,
+    );
+    let a = e.access_denied_detail.unwrap()["a"].as_f64().unwrap();
+    assert_eq!(a.to_bits(), 12.186666673709551_f64.to_bits());
+    assert_eq!(a.to_string(), "12.186666673709551");
+}

@@ -632,6 +632,8 @@ response_case(A, "xml", "i_doctype_benign", "<!DOCTYPE AttachInstanceRamRoleResp
 response_case(A, "xml", "n_entity_undefined", a_item_xml(el("Message", "&nbsp;")), reject("malformed_body"), "Only the five predefined entities exist.", tags=("entity",))
 response_case(A, "xml", "n_char_ref_nul", a_item_xml(el("Message", "&#0;")), reject("malformed_body"), "&#0; is not an XML character.", tags=("entity",))
 response_case(A, "xml", "n_char_ref_surrogate", a_item_xml(el("Message", "&#xD800;")), reject("malformed_body"), "A surrogate is not a character.", tags=("entity",))
+response_case(A, "xml", "n_raw_control_char", a_item_xml(el("Message", "a\u0001b")), reject("malformed_body"),
+              "A raw U+0001 is as malformed as &#1; (XML 1.0 Char); found by fuzzing.", tags=("entity", "fuzz"))
 response_case(A, "xml", "n_char_ref_control", a_item_xml(el("Message", "&#x1;")), reject("malformed_body"), "U+0001 is not an XML 1.0 character.", tags=("entity",))
 full = xml_doc(A, el("RequestId", "R") + xml_results(A, [el("Code", "200")]))
 response_case(A, "xml", "n_truncated", full[: len(full) // 2], reject("malformed_body"), "Cut in the middle.", tags=("truncated",))
@@ -769,6 +771,10 @@ response_case(None, "json", "y_access_denied_detail", json.dumps({"RequestId": "
 response_case(None, "json", "y_access_denied_detail_camel_case", json.dumps({"Code": "Forbidden.RAM", "accessDeniedDetail": {"UserId": 123, "Flags": [True, None], "Nested": {"a": 1}}}),
               service_error(http_status=403, code="Forbidden.RAM", access_denied_detail={"UserId": 123, "Flags": [True, None], "Nested": {"a": 1}}),
               "The camelCase spelling, and values of any JSON type kept with their type.", status=403, group=E, tags=("error", "access-denied"))
+response_case(None, "json", "y_access_denied_detail_float_exact", '{"Code":"Forbidden.RAM","AccessDeniedDetail":{"a":12.186666673709551616}}',
+              service_error(http_status=403, code="Forbidden.RAM", access_denied_detail={"a": 12.186666673709551616}),
+              "A detail number is read to the nearest double, exactly (a 17-digit decimal that a fast float parser rounds wrong); found by fuzzing.",
+              status=403, group=E, tags=("error", "access-denied", "fuzz"))
 response_case(None, "xml", "y_access_denied_detail", "<Error><Code>Forbidden.RAM</Code><AccessDeniedDetail><AuthAction>ecs:AttachInstanceRamRole</AuthAction><NoPermissionType>ImplicitDeny</NoPermissionType></AccessDeniedDetail></Error>",
               service_error(http_status=403, code="Forbidden.RAM", access_denied_detail={"AuthAction": "ecs:AttachInstanceRamRole", "NoPermissionType": "ImplicitDeny"}),
               "In XML each child element is a string entry.", status=403, group=E, tags=("error", "access-denied"))
