@@ -35,6 +35,14 @@ pub fn handle(input: &[u8]) -> Result<Value, String> {
     })
 }
 
+/// The envelope's operation, if it is one this crate speaks.
+fn operation(envelope: &Value) -> Option<Action> {
+    envelope
+        .get("operation")
+        .and_then(Value::as_str)
+        .and_then(Action::parse)
+}
+
 fn unsupported(reason: &str) -> Value {
     json!({"outcome": "unsupported", "reason": reason})
 }
@@ -135,11 +143,7 @@ impl<'a> Params<'a> {
 }
 
 fn request(envelope: &Value) -> Result<Value, Reject> {
-    let Some(action) = envelope
-        .get("operation")
-        .and_then(Value::as_str)
-        .and_then(Action::parse)
-    else {
+    let Some(action) = operation(envelope) else {
         return Ok(unsupported("unknown operation"));
     };
     let empty = Map::new();
@@ -295,11 +299,7 @@ fn sign(envelope: &Value) -> Result<Value, Reject> {
 /// `kind: "response"`. Problems with the envelope itself (no status, bad Base64) mean no
 /// verdict; everything about the body is a verdict.
 fn response(envelope: &Value) -> Result<Value, String> {
-    let Some(action) = envelope
-        .get("operation")
-        .and_then(Value::as_str)
-        .and_then(Action::parse)
-    else {
+    let Some(action) = operation(envelope) else {
         return Ok(unsupported("unknown operation"));
     };
     let http = envelope
