@@ -121,30 +121,17 @@ mod fast {
         (r.at == r.bytes.len()).then_some(response)
     }
 
-    /// Where the first `"`, `\\` or control character is, eight bytes at a time: a
-    /// byte `b` of the word is flagged when `b - k` borrows for `b == k` (zero after
-    /// the XOR) or `b < 0x20`, and the lowest flag is exact.
+    /// Where the first `"`, `\\` or control character is.
     pub(super) fn string_end(bytes: &[u8]) -> Option<usize> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
-        let mut chunks = bytes.chunks_exact(8);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            let flags = zero_byte(w ^ (ONES * u64::from(b'"')))
-                | zero_byte(w ^ (ONES * u64::from(b'\\')))
-                | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
-            if flags != 0 {
-                return Some(at + flags.trailing_zeros() as usize / 8);
-            }
-            at += 8;
-        }
-        chunks
-            .remainder()
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .map(|i| at + i)
+        crate::swar::find(
+            bytes,
+            |w| {
+                crate::swar::equal(w, b'"')
+                    | crate::swar::equal(w, b'\\')
+                    | crate::swar::below(w, 0x20)
+            },
+            |b| b == b'"' || b == b'\\' || b < 0x20,
+        )
     }
 
     impl<'a> Reader<'a> {

@@ -85,6 +85,7 @@ mod response_encode;
 mod secret;
 mod service_error;
 mod sign;
+mod swar;
 mod timestamp;
 mod xml_decode;
 

@@ -12,6 +12,7 @@ use crate::limits::Limits;
 use crate::request::Action;
 use crate::response::{InstanceRamRoleSet, InstanceResult, Response};
 use crate::service_error::{ErrorCode, ServiceError};
+use crate::swar;
 
 /// A structural event: what the decoder acts on once comments, processing instructions
 /// and whitespace are set aside.
@@ -115,26 +116,9 @@ fn local<'b>(start: &'b BytesStart<'_>) -> &'b str {
     }
 }
 
-/// The first `:` in `name`, eight bytes at a time (a byte equal to `:` is zero after the
-/// XOR, and `w - 0x01…` borrows into its high bit; the lowest flag is exact).
+/// The first `:` in `name`.
 fn colon(name: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = name.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * u64::from(b':'));
-        let flags = w.wrapping_sub(ONES) & !w & HIGH;
-        if flags != 0 {
-            return Some(at + flags.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b':')
-        .map(|i| at + i)
+    swar::find(name, |w| swar::equal(w, b':'), |b| b == b':')
 }
 
 /// Whether a start tag was `<x/>` (nothing inside) or `<x>` (content follows).
@@ -600,24 +584,15 @@ fn eols(text: Cow<'_, str>) -> std::result::Result<Cow<'_, str>, char> {
     })
 }
 
-/// Whether `bytes` holds a C0 control (CR, LF and tab included) or 0xEF, eight bytes at a
-/// time: the flag of a byte `b` is set when `b - 0x20` borrows (`b < 0x20`) or when
-/// `b ^ 0xEF` is zero. Any flag means "look closer", so borrows into the next byte can
-/// only cause a slower exact check, never a miss.
+/// Whether `bytes` holds a C0 control (CR, LF and tab included) or 0xEF, the lead byte
+/// of U+FFFE and U+FFFF: only then does the text need a closer look.
 fn suspect(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let e = w ^ (ONES * 0xEF);
-        let ef = e.wrapping_sub(ONES) & !e & HIGH;
-        if control | ef != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| b < 0x20 || b == 0xEF)
+    swar::find(
+        bytes,
+        |w| swar::below(w, 0x20) | swar::equal(w, 0xEF),
+        |b| b < 0x20 || b == 0xEF,
+    )
+    .is_some()
 }
 
 /// Appends a piece of text: a single piece stays as it came (borrowed when it needed no
