@@ -1,17 +1,115 @@
-//! An IO-free codec for two Alibaba Cloud ECS RPC operations (API version 2014-05-26):
-//! [`AttachInstanceRamRole`] and [`DetachInstanceRamRole`].
+//! An IO-free codec for the Alibaba Cloud ECS RPC operations [`AttachInstanceRamRole`]
+//! and [`DetachInstanceRamRole`] (API version 2014-05-26), built for SDKs to embed, mock
+//! servers to answer with, and a conformance corpus to check both.
 //!
-//! - **Requests**: typed, validated at construction, encoded infallibly into the
-//!   canonical RPC query, and signed with signature V1 (HMAC-SHA1). The timestamp and
-//!   nonce are inputs: the library reads no clock and no random source.
-//! - **The server side**: [`IncomingRequest`] decodes a query back into the typed request
-//!   and verifies its signature.
+//! - **Requests** ([`request`](crate::Request)): typed, checked at construction against
+//!   one parameter schema ([`Action::params`]), encoded infallibly into the canonical RPC
+//!   query, and signed with signature V1 (HMAC-SHA1). The timestamp and nonce are
+//!   inputs: the library reads no clock and no random source.
+//! - **The server side**: [`IncomingRequest`] decodes a query back into the typed
+//!   request and verifies its signature in constant time.
 //! - **Responses**: [`ResponseDecoder`] turns (status, content type, body) into a typed
 //!   [`Response`], a [`ServiceError`] ("the service said no": any non-2xx status), or a
-//!   [`DecodeError`] ("we could not parse": kind, byte offset, line and column). XML and
-//!   JSON are decoded straight from the parsers' events, with strings borrowed from the
-//!   body where nothing needed unescaping. [`Response::to_json`], [`Response::to_xml`] and
-//!   their [`ServiceError`] twins write the documented shapes back, for mock servers.
+//!   [`DecodeError`] ("we could not parse": kind, field, byte offset, line and column).
+//!   [`Response::to_json`], [`Response::to_xml`] and their [`ServiceError`] twins write
+//!   the documented shapes back, for mock servers.
+//! - **Conformance** (feature `conformance`): the corpus's case model, its judge, and
+//!   this crate's adapter.
+//!
+//! # An SDK author: build, sign, send, decode, retry
+//!
+//! ```
+//! use ecs_ramrole::*;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let request: Request = AttachInstanceRamRole::builder()
+//!     .region_id("cn-hangzhou")
+//!     .ram_role_name("EcsRole")
+//!     .instance_ids(InstanceIds::new(["i-1", "i-2"])?)
+//!     .build()?
+//!     .into();
+//! let credentials = Credentials::new("testid", AccessKeySecret::new("testsecret")?)?;
+//! // The time and the nonce come from the caller: the codec has neither clock nor dice.
+//! let signed = request.sign(
+//!     &EncodeOptions::default(), // POST, Format=JSON, as the official SDKs send
+//!     &credentials,
+//!     &"2016-02-23T12:46:24Z".parse()?,
+//!     &Nonce::new("3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")?,
+//! );
+//! let url = signed.url("https://ecs.aliyuncs.com");
+//! assert!(url.contains("InstanceIds=%5B%22i-1%22%2C%22i-2%22%5D"));
+//!
+//! // Send `signed.method()` to `url` with any HTTP client, then decode what came back:
+//! let (status, content_type, body) = (400, "application/json", br#"{"RequestId":"R",
+//!     "Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#);
+//! match ResponseDecoder::new(request.action()).decode(status, Some(content_type), body) {
+//!     Ok(response) => println!("{} failed", response.failed().count()),
+//!     Err(e) if e.is_retryable() => println!("try again later: {e}"),
+//!     Err(e) => return Err(e.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # A mock-server author: parse, verify, answer
+//!
+//! ```
+//! use ecs_ramrole::*;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let credentials = Credentials::new("testid", AccessKeySecret::new("testsecret")?)?;
+//! # let signed = Request::from(DetachInstanceRamRole::builder().region_id("cn-hangzhou")
+//! #     .instance_ids(InstanceIds::new(["i-1"])?).build()?)
+//! #     .sign(&EncodeOptions::default(), &credentials, &"2016-02-23T12:46:24Z".parse()?, &Nonce::new("n")?);
+//! # let query = signed.query();
+//! // `query` is what arrived after `?` (or the form body of a POST).
+//! let incoming = IncomingRequest::parse(query)?;
+//! let answer = match incoming.verify(Method::Post, &AccessKeySecret::new("testsecret")?) {
+//!     Ok(()) => {
+//!         let Request::Detach(detach) = incoming.request() else { unreachable!() };
+//!         let mut response = Response::new(Action::DetachInstanceRamRole);
+//!         response.request_id = Some("E6352369-5C2B-41CD-AB50-471550C8F674".into());
+//!         response.total_count = Some(detach.instance_ids().ids().len() as u32);
+//!         response.fail_count = Some(0);
+//!         // Without `Format`, the service answers XML.
+//!         match incoming.format() {
+//!             Some(Format::Json) => response.to_json(),
+//!             _ => response.to_xml()?,
+//!         }
+//!     }
+//!     Err(e) => ServiceError::new(400, e.code().parse()?).to_json(),
+//! };
+//! assert!(answer.contains("E6352369"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # A CI user: run the corpus on an SDK
+//!
+//! The `ecs-ramrole` command runs the corpus through any SDK's adapter
+//! (`ecs-ramrole check --adapter 'python3 my_adapter.py'`); the same judge is a library
+//! function for a Rust test suite:
+//!
+//! ```
+//! # #[cfg(feature = "conformance")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use ecs_ramrole::conformance::{Case, Judgement, adapter, judge};
+//!
+//! let case = Case::parse(br#"{"id": "sign/y_example", "kind": "sign", "level": "must",
+//!     "input": {"method": "GET", "access_key_secret": "testsecret",
+//!               "params": {"AccessKeyId": "testid", "Action": "DescribeRegions"}},
+//!     "expect": {"outcome": "signature",
+//!                "canonical_query": "AccessKeyId=testid&Action=DescribeRegions",
+//!                "string_to_sign": "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions",
+//!                "signature": "T2VWW3X3HkazOLQX8lGH5dwQfiY="}}"#)?; // Python hmac + base64
+//! // An SDK's adapter answers the envelope; here, this crate's own.
+//! let verdict = adapter::handle(case.envelope(None).to_string().as_bytes())?;
+//! assert!(matches!(judge(case.expect(), &verdict), Judgement::Pass { .. }));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "conformance"))]
+//! # fn main() {}
+//! ```
 //!
 //! # Decoding rules
 //!
@@ -31,83 +129,29 @@
 //! - Unknown elements, attributes and keys are ignored at every level: new server fields
 //!   never break a client. A known field given twice is an error.
 //! - Bodies are bounded by [`Limits`] (size, depth, list length, string length).
-//!
-//! ```
-//! use ecs_ramrole::{
-//!     AccessKeySecret, AttachInstanceRamRole, Credentials, EncodeOptions, Format,
-//!     InstanceIds, Method, Nonce, Request, Timestamp,
-//! };
-//!
-//! # fn main() -> Result<(), ecs_ramrole::RequestError> {
-//! let request: Request = AttachInstanceRamRole::builder()
-//!     .region_id("cn-hangzhou")
-//!     .ram_role_name("EcsRole")
-//!     .instance_ids(InstanceIds::new(["i-1", "i-2"])?)
-//!     .build()?
-//!     .into();
-//! let credentials = Credentials::new("testid", AccessKeySecret::new("testsecret")?)?;
-//! let signed = request.sign(
-//!     &EncodeOptions { method: Method::Post, format: Some(Format::Json) },
-//!     &credentials,
-//!     &Timestamp::parse("2016-02-23T12:46:24Z")?,
-//!     &Nonce::new("3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf")?,
-//! );
-//! assert!(signed.query().contains("InstanceIds=%5B%22i-1%22%2C%22i-2%22%5D"));
-//! assert!(signed.query().ends_with(&format!(
-//!     "&Signature={}",
-//!     ecs_ramrole::percent_encode(signed.stages().signature())
-//! )));
-//! # Ok(())
-//! # }
-//! ```
 
 #![forbid(unsafe_code)]
 
-pub mod adapter;
-mod attach;
+#[cfg(feature = "conformance")]
 pub mod conformance;
-mod credentials;
-mod decode_error;
-mod detach;
-mod instance_ids;
-mod json_decode;
-mod limits;
-mod method;
-mod params;
-mod percent;
 mod request;
-mod request_build;
-mod request_decode;
-mod request_error;
 mod response;
-mod response_decode;
-mod response_encode;
-mod secret;
-mod service_error;
-mod sign;
-mod swar;
-mod timestamp;
-mod xml_decode;
+mod signing;
 
-pub use attach::{AttachInstanceRamRole, AttachInstanceRamRoleBuilder};
-pub use credentials::{Credentials, Nonce};
-pub use decode_error::{DecodeError, DecodeErrorKind, ResponseError};
-pub use detach::{DetachInstanceRamRole, DetachInstanceRamRoleBuilder};
-pub use instance_ids::InstanceIds;
-pub use limits::Limits;
-pub use method::{Format, Method};
-pub use params::{OwnerParams, POLICY_MAX_CHARS};
-pub use percent::{RPC_ENCODE_SET, percent_encode};
-pub use request::{API_VERSION, Action, EncodeOptions, EncodedRequest, Request, SignedRequest};
-pub use request_decode::IncomingRequest;
-pub use request_error::{RequestError, RequestErrorKind};
-pub use response::{InstanceRamRoleSet, InstanceResult, Response};
-pub use response_decode::ResponseDecoder;
-pub use response_encode::XmlEncodeError;
-pub use secret::AccessKeySecret;
-pub use service_error::{ErrorCode, ServiceError};
-pub use sign::{SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, sign_params};
-pub use timestamp::Timestamp;
+pub use request::{
+    API_VERSION, Action, AttachInstanceRamRole, AttachInstanceRamRoleBuilder,
+    DetachInstanceRamRole, DetachInstanceRamRoleBuilder, EncodeOptions, EncodedRequest, Format,
+    IncomingRequest, InstanceIds, Method, POLICY_MAX_CHARS, ParamSpec, ParamValue, Request,
+    RequestError, RequestErrorKind, Rule, SignedRequest,
+};
+pub use response::{
+    AccessDeniedDetail, DecodeError, DecodeErrorKind, DetailValue, ErrorCode, InstanceRamRoleSet,
+    InstanceResult, Limits, Response, ResponseDecoder, ResponseError, ServiceError, XmlEncodeError,
+};
+pub use signing::{
+    AccessKeySecret, Credentials, Nonce, RPC_ENCODE_SET, SIGNATURE_METHOD, SIGNATURE_VERSION,
+    SignatureStages, Timestamp, percent_encode, sign_params,
+};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ecs_ramrole::adapter;
+use ecs_ramrole::conformance::adapter;
 use ecs_ramrole::conformance::{Case, Judgement, judge};
 use serde_json::Value;
 use sha2::{Digest, Sha256};

@@ -118,12 +118,11 @@ fn a_100_mb_body_is_refused_before_parsing() {
 #[test]
 fn every_limit_is_enforced_and_configurable() {
     let _g = serial();
-    let tight = Limits {
-        max_body_bytes: 4096,
-        max_depth: 8,
-        max_items: 3,
-        max_string_bytes: 16,
-    };
+    let tight = Limits::default()
+        .with_max_body_bytes(4096)
+        .with_max_depth(8)
+        .with_max_items(3)
+        .with_max_string_bytes(16);
     let decoder = ResponseDecoder::new(A).limits(tight);
     let results = |n: usize, format_xml: bool| {
         if format_xml {
@@ -183,11 +182,11 @@ fn work_grows_linearly_with_the_body() {
     let _g = serial();
     // Allocations per result stay flat from 1,000 to 10,000 results: one per unescaped
     // string, none per event, no re-copying of accumulated text.
-    let decoder = ResponseDecoder::new(A).limits(Limits {
-        max_body_bytes: 64 << 20,
-        max_items: 100_000,
-        ..Limits::default()
-    });
+    let decoder = ResponseDecoder::new(A).limits(
+        Limits::default()
+            .with_max_body_bytes(64 << 20)
+            .with_max_items(100_000),
+    );
     let body = |n: usize| {
         let item = "<AttachInstanceRamRoleResult><InstanceId>i-&amp;1</InstanceId><Code>200</Code><Message>ok</Message></AttachInstanceRamRoleResult>";
         format!(

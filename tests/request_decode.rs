@@ -63,11 +63,8 @@ fn form_style_encoding_verifies_too() {
     };
     assert_eq!(attach.ram_role_name(), "角色 a+b*c~d/e=f&g");
     assert_eq!(attach.instance_ids().ids(), ["i-1", "q\"uote", "阿 b+c*~"]);
-    assert_eq!(attach.owner().owner_id(), Some(1_234_567_890_123_456));
-    assert_eq!(
-        attach.owner().resource_owner_account(),
-        Some("owner@example.com")
-    );
+    assert_eq!(attach.owner_id(), Some(1_234_567_890_123_456));
+    assert_eq!(attach.resource_owner_account(), Some("owner@example.com"));
     assert_eq!(incoming.param("SecurityToken"), Some("sts token/+="));
 }
 

@@ -104,7 +104,7 @@ fn options() -> impl Strategy<Value = EncodeOptions> {
             Just(Some(Format::Xml))
         ],
     )
-        .prop_map(|(method, format)| EncodeOptions { method, format })
+        .prop_map(|(method, format)| EncodeOptions::new(method, format))
 }
 
 proptest! {

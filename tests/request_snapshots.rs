@@ -42,10 +42,7 @@ fn attach_seed_request_example() {
         .region_id("cn-hangzhou")
         .build()
         .unwrap();
-    let options = EncodeOptions {
-        method: Method::Post,
-        format: Some(Format::Json),
-    };
+    let options = EncodeOptions::new(Method::Post, Some(Format::Json));
     insta::assert_snapshot!(one_param_per_line(request, options));
 }
 
@@ -58,9 +55,6 @@ fn detach_seed_request_example() {
         .instance_ids(InstanceIds::new(["i-instance1"]).unwrap())
         .build()
         .unwrap();
-    let options = EncodeOptions {
-        method: Method::Get,
-        format: Some(Format::Xml),
-    };
+    let options = EncodeOptions::new(Method::Get, Some(Format::Xml));
     insta::assert_snapshot!(one_param_per_line(request, options));
 }

@@ -35,20 +35,22 @@ fn reject(action: Action, body: &[u8]) -> ecs_ramrole::DecodeError {
 
 /// The documented example's data: one instance, Code 200, Message "success".
 fn doc_example(action: Action, request_id: &str) -> Response<'static> {
-    Response {
-        action,
-        request_id: Some(Cow::Owned(request_id.into())),
-        ram_role_name: Some(Cow::Borrowed("RamRoleTest")),
-        total_count: Some(1),
-        fail_count: Some(0),
-        results: Some(vec![InstanceResult {
-            instance_id: Some(Cow::Borrowed("i-instance1")),
-            code: Some(Cow::Borrowed("200")),
-            message: Some(Cow::Borrowed("success")),
-            success: None,
-            instance_ram_role_sets: None,
-        }]),
-    }
+    let mut r = Response::new(action);
+    r.request_id = Some(Cow::Owned(request_id.into()));
+    r.ram_role_name = Some(Cow::Borrowed("RamRoleTest"));
+    r.total_count = Some(1);
+    r.fail_count = Some(0);
+    r.results = Some(vec![InstanceResult::new("i-instance1", "200", "success")]);
+    r
+}
+
+/// An `AccessDeniedDetail` as the JSON object it came from.
+fn detail_json(detail: &ecs_ramrole::AccessDeniedDetail) -> Value {
+    detail
+        .iter()
+        .map(|(k, v)| (k.to_owned(), serde_json::from_str(&v.to_json()).unwrap()))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 #[test]
@@ -423,13 +425,13 @@ fn error_bodies_in_both_formats() {
     let e = service(403, None, json);
     assert_eq!(e.code, Some(ErrorCode::ForbiddenRam));
     assert_eq!(
-        serde_json::Value::Object(e.access_denied_detail.unwrap()),
+        detail_json(&e.access_denied_detail.unwrap()),
         json!({"AuthAction": "ecs:AttachInstanceRamRole", "NoPermissionType": "ImplicitDeny", "UserId": 123, "Nested": {"a": [true]}})
     );
     let xml = br#"<Error><Code>Forbidden.RAM</Code><AccessDeniedDetail><AuthAction>ecs:AttachInstanceRamRole</AuthAction><PolicyType>AccountLevelIdentityBasedPolicy</PolicyType></AccessDeniedDetail></Error>"#;
     let e = service(403, None, xml);
     assert_eq!(
-        serde_json::Value::Object(e.access_denied_detail.unwrap()),
+        detail_json(&e.access_denied_detail.unwrap()),
         json!({"AuthAction": "ecs:AttachInstanceRamRole", "PolicyType": "AccountLevelIdentityBasedPolicy"})
     );
 }
@@ -542,7 +544,9 @@ fn fuzz_findings() {
         None,
         br#"{"AccessDeniedDetail":{"a":12.186666673709551616}}"#,
     );
-    let a = e.access_denied_detail.unwrap()["a"].as_f64().unwrap();
+    let a = e.access_denied_detail.unwrap().get("a").unwrap().to_json();
+    assert_eq!(a, "12.186666673709551616", "kept as the body wrote it");
+    let a: f64 = serde_json::from_str(&a).unwrap();
     assert_eq!(a.to_bits(), 12.186666673709551_f64.to_bits());
     assert_eq!(a.to_string(), "12.186666673709551");
 }

@@ -24,10 +24,9 @@ fn text() -> impl Strategy<Value = Cow<'static, str>> {
 
 fn set() -> impl Strategy<Value = InstanceRamRoleSet<'static>> {
     (prop::option::of(text()), prop::option::of(text())).prop_map(|(instance_id, ram_role_name)| {
-        InstanceRamRoleSet {
-            instance_id,
-            ram_role_name,
-        }
+        let mut set = InstanceRamRoleSet::default();
+        (set.instance_id, set.ram_role_name) = (instance_id, ram_role_name);
+        set
     })
 }
 
@@ -45,12 +44,14 @@ fn result(action: Action) -> impl Strategy<Value = InstanceResult<'static>> {
         sets,
     )
         .prop_map(
-            |(instance_id, code, message, success, instance_ram_role_sets)| InstanceResult {
-                instance_id,
-                code,
-                message,
-                success,
-                instance_ram_role_sets,
+            |(instance_id, code, message, success, instance_ram_role_sets)| {
+                let mut r = InstanceResult::default();
+                r.instance_id = instance_id;
+                r.code = code;
+                r.message = message;
+                r.success = success;
+                r.instance_ram_role_sets = instance_ram_role_sets;
+                r
             },
         )
 }
@@ -69,13 +70,14 @@ fn response() -> impl Strategy<Value = Response<'static>> {
             prop::option::of(prop::collection::vec(result(action), 0..5)),
         )
             .prop_map(
-                move |(request_id, ram_role_name, total_count, fail_count, results)| Response {
-                    action,
-                    request_id,
-                    ram_role_name,
-                    total_count,
-                    fail_count,
-                    results,
+                move |(request_id, ram_role_name, total_count, fail_count, results)| {
+                    let mut r = Response::new(action);
+                    r.request_id = request_id;
+                    r.ram_role_name = ram_role_name;
+                    r.total_count = total_count;
+                    r.fail_count = fail_count;
+                    r.results = results;
+                    r
                 },
             )
     })
@@ -102,18 +104,16 @@ fn service_error() -> impl Strategy<Value = ServiceError> {
         detail,
     )
         .prop_map(
-            |(http_status, code, message, request_id, host_id, recommend, detail)| ServiceError {
-                http_status,
-                code,
-                message,
-                request_id,
-                host_id,
-                recommend,
-                access_denied_detail: detail.map(|d| {
-                    d.into_iter()
-                        .map(|(k, v)| (k, serde_json::Value::String(v.into_owned())))
-                        .collect()
-                }),
+            |(http_status, code, message, request_id, host_id, recommend, detail)| {
+                let mut e = ServiceError::status_only(http_status);
+                e.code = code;
+                e.message = message;
+                e.request_id = request_id;
+                e.host_id = host_id;
+                e.recommend = recommend;
+                e.access_denied_detail =
+                    detail.map(|d| d.into_iter().map(|(k, v)| (k, v.into_owned())).collect());
+                e
             },
         )
 }

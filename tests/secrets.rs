@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use ecs_ramrole::conformance::Case;
-use ecs_ramrole::{AccessKeySecret, Credentials, adapter, percent_encode};
+use ecs_ramrole::conformance::adapter;
+use ecs_ramrole::{AccessKeySecret, Credentials, percent_encode};
 use serde_json::{Value, json};
 
 const SECRET: &str = "Zq7-LEAK-CANARY-secret+/=";
@@ -65,7 +66,7 @@ fn no_verdict_contains_the_secret() {
     for (id, envelope) in envelopes {
         let output = match adapter::handle(envelope.to_string().as_bytes()) {
             Ok(verdict) => verdict.to_string(),
-            Err(no_verdict) => no_verdict,
+            Err(no_verdict) => no_verdict.to_string(),
         };
         assert!(!leaks(&output), "{id}: {output}");
     }

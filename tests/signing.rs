@@ -138,10 +138,7 @@ fn doc_signing() -> (Credentials, Timestamp, Nonce) {
 
 fn sign(request: impl Into<Request>, method: Method, format: Format) -> ecs_ramrole::SignedRequest {
     let (credentials, timestamp, nonce) = doc_signing();
-    let options = EncodeOptions {
-        method,
-        format: Some(format),
-    };
+    let options = EncodeOptions::new(method, Some(format));
     request
         .into()
         .sign(&options, &credentials, &timestamp, &nonce)
@@ -237,10 +234,7 @@ fn every_optional_parameter_token_and_odd_characters() {
         .unwrap();
     let (credentials, timestamp, nonce) = doc_signing();
     let credentials = credentials.with_security_token("sts token/+=").unwrap();
-    let options = EncodeOptions {
-        method: Method::Post,
-        format: Some(Format::Xml),
-    };
+    let options = EncodeOptions::new(Method::Post, Some(Format::Xml));
     let signed = Request::from(attach).sign(&options, &credentials, &timestamp, &nonce);
     assert_eq!(
         signed.stages().canonical_query(),
@@ -257,10 +251,7 @@ fn unsigned_request_has_no_signing_parameters() {
         .build()
         .unwrap();
     let request = Request::from(detach);
-    let encoded = request.encode(&EncodeOptions {
-        method: Method::Get,
-        format: None,
-    });
+    let encoded = request.encode(&EncodeOptions::new(Method::Get, None));
     assert_eq!(
         encoded.query(),
         "Action=DetachInstanceRamRole&InstanceIds=%5B%22i-1%22%5D&RegionId=cn-hangzhou&Version=2014-05-26"

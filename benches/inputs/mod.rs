@@ -69,25 +69,20 @@ pub(crate) fn attach_response(n: usize) -> Response<'static> {
 /// The same response with `suffix` appended to every string field (RequestId,
 /// RamRoleName, and each result's InstanceId, Code, Message).
 pub(crate) fn attach_response_with(n: usize, suffix: &str) -> Response<'static> {
-    let s = |text: &str| Some(Cow::Owned(format!("{text}{suffix}")));
+    let owned = |text: &str| Cow::Owned(format!("{text}{suffix}"));
+    let s = |text: &str| Some(owned(text));
     let results: Vec<InstanceResult<'static>> = instance_ids(n)
         .into_iter()
         .enumerate()
         .map(|(i, id)| {
-            let failed = i % 10 == 9;
-            InstanceResult {
-                instance_id: s(&id),
-                code: if failed {
-                    s("InvalidInstanceId.NotFound")
-                } else {
-                    s("200")
-                },
-                message: if failed {
-                    s("The specified InstanceId does not exist.")
-                } else {
-                    s("success")
-                },
-                ..InstanceResult::default()
+            if i % 10 == 9 {
+                InstanceResult::new(
+                    owned(&id),
+                    owned("InvalidInstanceId.NotFound"),
+                    owned("The specified InstanceId does not exist."),
+                )
+            } else {
+                InstanceResult::new(owned(&id), owned("200"), owned("success"))
             }
         })
         .collect();
@@ -126,10 +121,8 @@ pub(crate) fn bodies(response: &Response<'_>) -> Bodies {
 /// The decoder the benches use: AttachInstanceRamRole, with `max_items` raised past the
 /// default 10,000 so the scaling body (exactly 10,000 results) is not near the limit.
 pub(crate) fn attach_decoder() -> ResponseDecoder {
-    ResponseDecoder::new(Action::AttachInstanceRamRole).limits(Limits {
-        max_items: 100_000,
-        ..Limits::default()
-    })
+    ResponseDecoder::new(Action::AttachInstanceRamRole)
+        .limits(Limits::default().with_max_items(100_000))
 }
 
 pub(crate) fn detach_decoder() -> ResponseDecoder {

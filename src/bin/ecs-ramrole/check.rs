@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
-use ecs_ramrole::adapter;
+use ecs_ramrole::conformance::adapter;
 use ecs_ramrole::conformance::{Judgement, Level, judge};
 use glob::Pattern;
 use serde_json::Value;

@@ -19,7 +19,7 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ecs_ramrole::adapter;
+use ecs_ramrole::conformance::adapter;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -7,6 +7,7 @@
 /// The defaults are far above anything the service sends (at most 100 results of a few
 /// short strings) and small enough that a hostile body is refused early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest body accepted, in bytes. Default 8 MiB.
     pub max_body_bytes: usize,
@@ -26,5 +27,31 @@ impl Default for Limits {
             max_items: 10_000,
             max_string_bytes: 64 * 1024,
         }
+    }
+}
+
+impl Limits {
+    /// These limits with `max_body_bytes` replaced.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// These limits with `max_depth` replaced.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// These limits with `max_items` replaced.
+    pub fn with_max_items(mut self, items: usize) -> Self {
+        self.max_items = items;
+        self
+    }
+
+    /// These limits with `max_string_bytes` replaced.
+    pub fn with_max_string_bytes(mut self, bytes: usize) -> Self {
+        self.max_string_bytes = bytes;
+        self
     }
 }

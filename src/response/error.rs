@@ -1,8 +1,9 @@
-//! "We could not parse": why a response body could not be decoded, and where.
+//! "We could not parse": why a response body could not be decoded, and where; and the
+//! error of a response that was not a success, either way.
 
 use std::fmt;
 
-use crate::service_error::ServiceError;
+use super::service_error::ServiceError;
 
 /// The coarse reason a body was rejected; the names are the corpus's reject kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,11 +42,17 @@ impl fmt::Display for DecodeErrorKind {
     }
 }
 
-/// A body that could not be decoded: the kind, the byte offset in the body, the line and
-/// column (1-based, column in bytes) of that offset, and a description.
-#[derive(Clone, PartialEq, Eq)]
+/// A body that could not be decoded: the kind, the field it happened in (where there is
+/// one), the byte offset in the body, the line and column (1-based, column in bytes) of
+/// that offset, and a description.
+///
+/// Displays as `type_mismatch: TotalCount: expected a number, found "three" at line 1
+/// column 32 (byte 31)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", Shown(self))]
 pub struct DecodeError {
     kind: DecodeErrorKind,
+    field: Option<Box<str>>,
     offset: usize,
     line: usize,
     column: usize,
@@ -68,6 +75,7 @@ impl DecodeError {
             .map_or(0, |i| i + 1);
         Self {
             kind,
+            field: None,
             offset,
             line,
             column: offset - line_start + 1,
@@ -91,9 +99,22 @@ impl DecodeError {
         Self::at(kind, body, line_start + column.saturating_sub(1), message)
     }
 
+    /// Names the field the error happened in, unless an inner one is named already.
+    pub(crate) fn in_field(mut self, field: &str) -> Self {
+        if self.field.is_none() {
+            self.field = Some(field.into());
+        }
+        self
+    }
+
     /// The coarse reason.
     pub fn kind(&self) -> DecodeErrorKind {
         self.kind
+    }
+
+    /// The innermost field (element or key name) the problem is in, if any.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
     }
 
     /// Byte offset in the body where the problem was found.
@@ -111,60 +132,69 @@ impl DecodeError {
         self.column
     }
 
-    /// What was wrong, without the position.
+    /// What was wrong, without the field and the position.
     pub fn message(&self) -> &str {
         &self.message
     }
 }
 
-impl fmt::Display for DecodeError {
+/// `Display` for [`DecodeError`], through thiserror's `#[error]`.
+struct Shown<'e>(&'e DecodeError);
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} at line {} column {} (byte {})",
-            self.kind, self.message, self.line, self.column, self.offset
-        )
+        display(self.0, f)
     }
 }
 
-impl fmt::Debug for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DecodeError")
-            .field("kind", &self.kind)
-            .field("offset", &self.offset)
-            .field("line", &self.line)
-            .field("column", &self.column)
-            .field("message", &self.message)
-            .finish()
+fn display(e: &DecodeError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "{}: ", e.kind)?;
+    if let Some(field) = &e.field {
+        write!(f, "{field}: ")?;
     }
+    write!(
+        f,
+        "{} at line {} column {} (byte {})",
+        e.message, e.line, e.column, e.offset
+    )
 }
-
-impl std::error::Error for DecodeError {}
 
 /// Why a response was not a success: the service said no, or the body could not be read.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Displays as the inner error, and has no `source` of its own, so an error-chain
+/// reporter prints the cause once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResponseError {
     /// A non-2xx status, with whatever the error body said (boxed: it is large, and the
     /// `Ok` path should not pay for it).
+    #[error(transparent)]
     Service(Box<ServiceError>),
     /// A 2xx body that could not be decoded.
+    #[error(transparent)]
     Decode(DecodeError),
 }
 
-impl fmt::Display for ResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ResponseError::Service(e) => write!(f, "service error: {e}"),
-            ResponseError::Decode(e) => write!(f, "cannot decode the response: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ResponseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl ResponseError {
+    /// The service's error, when the service said no.
+    pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
             ResponseError::Service(e) => Some(e),
+            ResponseError::Decode(_) => None,
+        }
+    }
+
+    /// The decode error, when a 2xx body could not be read.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        match self {
+            ResponseError::Service(_) => None,
             ResponseError::Decode(e) => Some(e),
         }
+    }
+
+    /// Whether sending the request again can succeed: [`ServiceError::is_retryable`] for
+    /// the service's errors. A 2xx body that cannot be read is not retried: the call may
+    /// have taken effect.
+    pub fn is_retryable(&self) -> bool {
+        self.service_error().is_some_and(ServiceError::is_retryable)
     }
 }

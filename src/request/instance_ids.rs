@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::request_error::{RequestError, RequestErrorKind};
+use super::error::{RequestError, RequestErrorKind};
 
 const PARAM: &str = "InstanceIds";
 
@@ -76,6 +76,22 @@ impl InstanceIds {
     /// The exact JSON text sent as the parameter value.
     pub fn as_json(&self) -> &str {
         &self.json
+    }
+}
+
+impl TryFrom<Vec<String>> for InstanceIds {
+    type Error = RequestError;
+
+    fn try_from(ids: Vec<String>) -> Result<Self, RequestError> {
+        Self::new(ids)
+    }
+}
+
+impl TryFrom<&[&str]> for InstanceIds {
+    type Error = RequestError;
+
+    fn try_from(ids: &[&str]) -> Result<Self, RequestError> {
+        Self::new(ids.iter().copied())
     }
 }
 

@@ -14,6 +14,7 @@ use crate::request::Action;
 /// `results` is `Some` whenever the body had the `…Results` wrapper, even an empty one,
 /// and `None` when the wrapper was absent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Response<'a> {
     /// Which operation this answers; it names the root element and the list wrappers.
     pub action: Action,
@@ -31,6 +32,7 @@ pub struct Response<'a> {
 
 /// The outcome for one instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InstanceResult<'a> {
     /// `InstanceId`.
     pub instance_id: Option<Cow<'a, str>>,
@@ -48,6 +50,7 @@ pub struct InstanceResult<'a> {
 
 /// An (instance, RAM role) pair in a DetachInstanceRamRole result.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InstanceRamRoleSet<'a> {
     /// `InstanceId`.
     pub instance_id: Option<Cow<'a, str>>,
@@ -101,7 +104,22 @@ impl<'a> Response<'a> {
     }
 }
 
-impl InstanceResult<'_> {
+impl<'a> InstanceResult<'a> {
+    /// A result for one instance: its ID, `Code` and `Message` (`Success` and the role
+    /// sets absent; set the fields to add them).
+    pub fn new(
+        instance_id: impl Into<Cow<'a, str>>,
+        code: impl Into<Cow<'a, str>>,
+        message: impl Into<Cow<'a, str>>,
+    ) -> Self {
+        Self {
+            instance_id: Some(instance_id.into()),
+            code: Some(code.into()),
+            message: Some(message.into()),
+            ..Self::default()
+        }
+    }
+
     /// `Success` when the body carried it; otherwise whether `Code` is `"200"`.
     pub fn succeeded(&self) -> bool {
         match self.success {
@@ -126,7 +144,18 @@ impl InstanceResult<'_> {
     }
 }
 
-impl InstanceRamRoleSet<'_> {
+impl<'a> InstanceRamRoleSet<'a> {
+    /// An (instance, role) pair.
+    pub fn new(
+        instance_id: impl Into<Cow<'a, str>>,
+        ram_role_name: impl Into<Cow<'a, str>>,
+    ) -> Self {
+        Self {
+            instance_id: Some(instance_id.into()),
+            ram_role_name: Some(ram_role_name.into()),
+        }
+    }
+
     /// Detaches every string from the body.
     pub fn into_owned(self) -> InstanceRamRoleSet<'static> {
         InstanceRamRoleSet {

@@ -3,29 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::instance_ids::InstanceIds;
-use crate::method::{Format, Method};
-use crate::percent::{DecodeFault, form_decode};
-use crate::request::{API_VERSION, Action, Request};
-use crate::request_build::{RequestFields, operation_params};
-use crate::request_error::{RequestError, RequestErrorKind};
-use crate::secret::AccessKeySecret;
-use crate::sign::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
+use super::action::{API_VERSION, Action, Format, Method};
+use super::error::{RequestError, RequestErrorKind};
+use super::wire::Request;
+use crate::signing::credentials::AccessKeySecret;
+use crate::signing::percent::{DecodeFault, form_decode};
+use crate::signing::v1;
 
-/// Parameters every signed RPC request may carry besides the operation's own.
-const COMMON: &[&str] = &[
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureType",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
+/// Parameters every RPC request may carry besides the operation's own.
+const COMMON: &[&str] = &["Action", "Format", "Version"];
 
 /// One decoded parameter, with where its value starts in the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +23,11 @@ struct Param {
 
 /// A request as a server receives it: the typed request plus every decoded parameter.
 ///
-/// Parameters that belong neither to the operation nor to the common set (for example
-/// `OwnerAccount`, or `Policy` on DetachInstanceRamRole) are not dropped: they stay in
-/// [`params`](Self::params), are listed by [`unrecognized`](Self::unrecognized), and count
-/// in the signature.
+/// A parameter that belongs neither to the operation ([`Action::param`]) nor to the
+/// common set (for example `OwnerAccount`, or `Policy` on DetachInstanceRamRole) is never
+/// built into the request and never dropped: it stays in [`params`](Self::params), is
+/// listed by [`unrecognized`](Self::unrecognized), and counts in the signature, which
+/// covers what was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingRequest {
     request: Request,
@@ -64,8 +51,7 @@ impl IncomingRequest {
     pub fn parse(query: &str) -> Result<Self, RequestError> {
         let params = split(query)?;
         let find = |name: &str| params.iter().find(|p| p.name == name);
-        let value = |name: &str| find(name).map(|p| p.value.clone());
-        // Moves a builder error's position from inside the value to inside the query.
+        // Moves an error's position from inside a value to inside the query.
         let locate = |e: RequestError| match find(e.param()) {
             Some(p) => e.shifted(p.value_at),
             None => e,
@@ -73,7 +59,7 @@ impl IncomingRequest {
 
         let action =
             find("Action").ok_or_else(|| RequestError::new(RequestErrorKind::Missing, "Action"))?;
-        let action = Action::parse(&action.value).ok_or_else(|| {
+        let action = action.value.parse::<Action>().map_err(|_| {
             RequestError::new(RequestErrorKind::UnknownAction, "Action").at(action.value_at)
         })?;
         let version = find("Version")
@@ -85,44 +71,16 @@ impl IncomingRequest {
             );
         }
         let format = find("Format")
-            .map(|p| {
-                Format::parse(&p.value).ok_or_else(|| {
-                    RequestError::new(RequestErrorKind::Malformed, "Format")
-                        .at(p.value_at)
-                        .with_detail("expected JSON or XML")
-                })
-            })
-            .transpose()?;
-        let instance_ids = find("InstanceIds")
-            .map(|p| InstanceIds::from_json(&p.value))
+            .map(|p| p.value.parse::<Format>())
             .transpose()
             .map_err(locate)?;
-        let owner_id = |name: &'static str| {
-            find(name)
-                .map(|p| {
-                    p.value.parse::<u64>().map_err(|_| {
-                        RequestError::new(RequestErrorKind::Malformed, name)
-                            .at(p.value_at)
-                            .with_detail("expected a non-negative integer")
-                    })
-                })
-                .transpose()
-        };
-        let (owner, resource_owner) = (owner_id("OwnerId")?, owner_id("ResourceOwnerId")?);
-
-        let request = RequestFields {
-            region_id: value("RegionId"),
-            ram_role_name: value("RamRoleName"),
-            instance_ids,
-            // Policy belongs to AttachInstanceRamRole only; elsewhere it stays an
-            // unrecognized parameter, kept in `params`.
-            policy: value("Policy").filter(|_| action == Action::AttachInstanceRamRole),
-            owner_id: owner,
-            resource_owner_id: resource_owner,
-            resource_owner_account: value("ResourceOwnerAccount"),
+        let mut values = Vec::new();
+        for p in &params {
+            if let Some(spec) = action.param(&p.name) {
+                values.push((spec.name, spec.parse_wire(&p.value).map_err(locate)?));
+            }
         }
-        .build(action)
-        .map_err(locate)?;
+        let request = Request::from_params(action, values).map_err(locate)?;
         Ok(Self {
             request,
             format,
@@ -146,7 +104,7 @@ impl IncomingRequest {
     }
 
     /// Every decoded (name, value) pair, in wire order, `Signature` included.
-    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.params
             .iter()
             .map(|p| (p.name.as_str(), p.value.as_str()))
@@ -157,11 +115,13 @@ impl IncomingRequest {
         self.params().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
-    /// Parameters that are neither common RPC parameters nor the operation's own.
+    /// Parameters that are neither common RPC parameters, nor signature V1's, nor the
+    /// operation's own.
     pub fn unrecognized(&self) -> impl Iterator<Item = (&str, &str)> {
-        let own = operation_params(self.request.action());
-        self.params()
-            .filter(move |(n, _)| !COMMON.contains(n) && !own.contains(n))
+        let action = self.request.action();
+        self.params().filter(move |(n, _)| {
+            !COMMON.contains(n) && !v1::PARAMS.contains(n) && action.param(n).is_none()
+        })
     }
 
     /// Verifies signature V1 against `secret`, as the server does: every parameter but
@@ -174,44 +134,7 @@ impl IncomingRequest {
     /// or `SignatureDoesNotMatch` ([`RequestErrorKind::SignatureMismatch`]), whose message
     /// carries the server-side string-to-sign, as the real service's does.
     pub fn verify(&self, method: Method, secret: &AccessKeySecret) -> Result<(), RequestError> {
-        let signature = self
-            .param("Signature")
-            .ok_or_else(|| RequestError::new(RequestErrorKind::Missing, "Signature"))?;
-        for (name, want) in [
-            ("SignatureMethod", SIGNATURE_METHOD),
-            ("SignatureVersion", SIGNATURE_VERSION),
-        ] {
-            match self.param(name) {
-                None => return Err(RequestError::new(RequestErrorKind::Missing, name)),
-                Some(v) if v != want => {
-                    return Err(RequestError::new(
-                        RequestErrorKind::UnsupportedSignature,
-                        name,
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        let canonical = sign::canonical_query(self.params().filter(|(n, _)| *n != "Signature"));
-        let string_to_sign = sign::string_to_sign(method, &canonical);
-        let claimed = {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD.decode(signature)
-        };
-        let ok = claimed.is_ok_and(|bytes| {
-            use hmac::Mac as _;
-            sign::mac(secret, &string_to_sign)
-                .verify_slice(&bytes)
-                .is_ok()
-        });
-        if ok {
-            Ok(())
-        } else {
-            Err(
-                RequestError::new(RequestErrorKind::SignatureMismatch, "Signature")
-                    .with_detail(format!("server string to sign is:{string_to_sign}")),
-            )
-        }
+        v1::verify(method, self.params(), secret)
     }
 }
 

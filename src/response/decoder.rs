@@ -1,13 +1,12 @@
 //! The one entry point for responses: status, content type and body in; the typed
 //! response, the service's error, or a decode error out.
 
-use crate::decode_error::{DecodeError, DecodeErrorKind, ResponseError};
-use crate::limits::Limits;
-use crate::method::Format;
-use crate::request::Action;
-use crate::response::Response;
-use crate::service_error::ServiceError;
-use crate::{json_decode, xml_decode};
+use super::error::{DecodeError, DecodeErrorKind, ResponseError};
+use super::limits::Limits;
+use super::model::Response;
+use super::service_error::ServiceError;
+use super::{json as json_decode, xml as xml_decode};
+use crate::request::{Action, Format};
 
 /// Decodes the responses of one operation.
 ///

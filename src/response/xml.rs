@@ -3,16 +3,14 @@
 
 use std::borrow::Cow;
 
+use super::error::{DecodeError, DecodeErrorKind as Kind};
+use super::limits::Limits;
+use super::model::{InstanceRamRoleSet, InstanceResult, Response};
+use super::service_error::{AccessDeniedDetail, ErrorCode, ServiceError};
+use super::swar;
+use crate::request::Action;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
-use serde_json::{Map, Value};
-
-use crate::decode_error::{DecodeError, DecodeErrorKind as Kind};
-use crate::limits::Limits;
-use crate::request::Action;
-use crate::response::{InstanceRamRoleSet, InstanceResult, Response};
-use crate::service_error::{ErrorCode, ServiceError};
-use crate::swar;
 
 /// A structural event: what the decoder acts on once comments, processing instructions
 /// and whitespace are set aside.
@@ -56,17 +54,19 @@ pub(crate) fn decode_response<'a>(
     }
     let mut response = Response::new(action);
     if !empty {
-        d.fields(|d, name, start| match name {
-            "RequestId" => d.string(&mut response.request_id, start),
-            "RamRoleName" => d.string(&mut response.ram_role_name, start),
-            "TotalCount" => d.number(&mut response.total_count, start),
-            "FailCount" => d.number(&mut response.fail_count, start),
-            n if n == names.results => {
-                d.list(&mut response.results, start, names.result, |d, start| {
-                    d.instance_result(action, start)
-                })
-            }
-            _ => d.skip(start),
+        d.fields(|d, name, open| {
+            Some(match name {
+                "RequestId" => d.string(&mut response.request_id, open),
+                "RamRoleName" => d.string(&mut response.ram_role_name, open),
+                "TotalCount" => d.number(&mut response.total_count, open),
+                "FailCount" => d.number(&mut response.fail_count, open),
+                n if n == names.results => {
+                    d.list(&mut response.results, open, names.result, |d, open| {
+                        d.instance_result(action, open)
+                    })
+                }
+                _ => return None,
+            })
         })?;
     }
     d.epilog()?;
@@ -85,14 +85,16 @@ pub(crate) fn decode_error(status: u16, body: &[u8], limits: Limits) -> Option<S
         let mut code = None;
         let (mut message, mut request_id, mut host_id, mut recommend) = (None, None, None, None);
         let mut detail = None;
-        d.fields(|d, name, start| match name {
-            "Code" => d.string(&mut code, start),
-            "Message" => d.string(&mut message, start),
-            "RequestId" => d.string(&mut request_id, start),
-            "HostId" => d.string(&mut host_id, start),
-            "Recommend" => d.string(&mut recommend, start),
-            "AccessDeniedDetail" | "accessDeniedDetail" => d.detail(&mut detail, start),
-            _ => d.skip(start),
+        d.fields(|d, name, open| {
+            Some(match name {
+                "Code" => d.string(&mut code, open),
+                "Message" => d.string(&mut message, open),
+                "RequestId" => d.string(&mut request_id, open),
+                "HostId" => d.string(&mut host_id, open),
+                "Recommend" => d.string(&mut recommend, open),
+                "AccessDeniedDetail" | "accessDeniedDetail" => d.detail(&mut detail, open),
+                _ => return None,
+            })
         })
         .ok()?;
         d.epilog().ok()?;
@@ -292,15 +294,24 @@ impl<'a> Decoder<'a> {
     }
 
     /// Runs `field` for each child element of the element just opened, until its end tag.
-    /// `field` must consume the child (through `string`, `number`, `list`, `skip`...).
-    fn fields(&mut self, mut field: impl FnMut(&mut Self, &str, Open) -> Result<()>) -> Result<()> {
+    /// `field` either reads the child (`Some`, through `string`, `number`, `list`...) or
+    /// leaves it untouched (`None`), and then it is skipped here: an unknown element is
+    /// never left half-read. An error inside names the innermost field.
+    fn fields(
+        &mut self,
+        mut field: impl FnMut(&mut Self, &str, Open) -> Option<Result<()>>,
+    ) -> Result<()> {
         loop {
             let (start, open) = match self.node()? {
                 Node::End => return Ok(()),
                 Node::Start(e) => (e, Open::Content),
                 Node::Empty(e) => (e, Open::Empty),
             };
-            field(self, local(&start), open)?;
+            let name = local(&start);
+            match field(self, name, open) {
+                Some(read) => read.map_err(|e| e.in_field(name))?,
+                None => self.skip(open)?,
+            }
         }
     }
 
@@ -464,16 +475,15 @@ impl<'a> Decoder<'a> {
         if open == Open::Content {
             self.fields(|d, name, open| {
                 if name != item {
-                    return d.skip(open);
+                    return None;
                 }
                 if items.len() == d.limits.max_items {
-                    return Err(d.error_at_event(
+                    return Some(Err(d.error_at_event(
                         Kind::LimitExceeded,
                         format!("a list has more than {} items", d.limits.max_items),
-                    ));
+                    )));
                 }
-                items.push(decode(d, open)?);
-                Ok(())
+                Some(decode(d, open).map(|value| items.push(value)))
             })?;
         }
         *slot = Some(items);
@@ -485,18 +495,20 @@ impl<'a> Decoder<'a> {
         if open == Open::Empty {
             return Ok(r);
         }
-        self.fields(|d, name, open| match name {
-            "InstanceId" => d.string(&mut r.instance_id, open),
-            "Code" => d.string(&mut r.code, open),
-            "Message" => d.string(&mut r.message, open),
-            "Success" => d.boolean(&mut r.success, open),
-            "InstanceRamRoleSets" if action == Action::DetachInstanceRamRole => d.list(
-                &mut r.instance_ram_role_sets,
-                open,
-                "InstanceRamRoleSet",
-                Self::role_set,
-            ),
-            _ => d.skip(open),
+        self.fields(|d, name, open| {
+            Some(match name {
+                "InstanceId" => d.string(&mut r.instance_id, open),
+                "Code" => d.string(&mut r.code, open),
+                "Message" => d.string(&mut r.message, open),
+                "Success" => d.boolean(&mut r.success, open),
+                "InstanceRamRoleSets" if action == Action::DetachInstanceRamRole => d.list(
+                    &mut r.instance_ram_role_sets,
+                    open,
+                    "InstanceRamRoleSet",
+                    Self::role_set,
+                ),
+                _ => return None,
+            })
         })?;
         Ok(r)
     }
@@ -506,29 +518,31 @@ impl<'a> Decoder<'a> {
         if open == Open::Empty {
             return Ok(s);
         }
-        self.fields(|d, name, open| match name {
-            "InstanceId" => d.string(&mut s.instance_id, open),
-            "RamRoleName" => d.string(&mut s.ram_role_name, open),
-            _ => d.skip(open),
+        self.fields(|d, name, open| {
+            Some(match name {
+                "InstanceId" => d.string(&mut s.instance_id, open),
+                "RamRoleName" => d.string(&mut s.ram_role_name, open),
+                _ => return None,
+            })
         })?;
         Ok(s)
     }
 
     /// `AccessDeniedDetail`: each child element becomes a string entry.
-    fn detail(&mut self, slot: &mut Option<Map<String, Value>>, open: Open) -> Result<()> {
+    fn detail(&mut self, slot: &mut Option<AccessDeniedDetail>, open: Open) -> Result<()> {
         if slot.is_some() {
             return Err(self.error_at_event(Kind::UnexpectedShape, "a field appears twice"));
         }
-        let mut map = Map::new();
+        let mut detail = AccessDeniedDetail::new();
         if open == Open::Content {
             self.fields(|d, name, open| {
-                let name = name.to_owned();
-                let value = d.text(open)?;
-                map.insert(name, Value::String(value.into_owned()));
-                Ok(())
+                Some(
+                    d.text(open)
+                        .map(|value| detail.insert(name, value.into_owned())),
+                )
             })?;
         }
-        *slot = Some(map);
+        *slot = Some(detail);
         Ok(())
     }
 

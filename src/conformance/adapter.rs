@@ -3,27 +3,56 @@
 //! This is what `ecs-ramrole adapter` runs, and what `ecs-ramrole check` calls directly
 //! when it checks this library. The protocol is specified in `corpus/README.md`.
 
-use crate::request_build::{RequestFields, operation_params};
-use crate::{
-    AccessKeySecret, Action, Credentials, EncodeOptions, Format, InstanceIds, Method, Nonce,
-    Request, RequestError, RequestErrorKind, ResponseDecoder, ResponseError, ServiceError,
-    Timestamp, sign_params,
-};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
+
+use crate::{
+    AccessKeySecret, Action, Credentials, EncodeOptions, Format, InstanceIds, Method, Nonce,
+    ParamValue, Request, RequestError, RequestErrorKind, ResponseDecoder, ResponseError, Rule,
+    ServiceError, Timestamp, sign_params,
+};
+
+/// Why an envelope got no verdict: the envelope itself is unusable. (Every problem with
+/// the request or body inside a usable envelope is a verdict, a reject.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdapterError {
+    /// The envelope is not JSON.
+    #[error("the envelope is not JSON: {0}")]
+    NotJson(String),
+    /// `"protocol": 1` is missing.
+    #[error("the envelope lacks \"protocol\": 1")]
+    Protocol,
+    /// `kind` is missing.
+    #[error("the envelope lacks a \"kind\"")]
+    NoKind,
+    /// A field the harness must send is missing or unusable.
+    #[error("{field}: {problem}")]
+    Envelope {
+        /// The envelope field, e.g. `http.status`.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+fn envelope_error(field: &'static str, problem: impl Into<String>) -> AdapterError {
+    AdapterError::Envelope {
+        field,
+        problem: problem.into(),
+    }
+}
 
 /// Turns one envelope into one verdict.
 ///
 /// # Errors
-/// A description of why no verdict can be given: the envelope is not JSON, lacks
-/// `"protocol": 1` or a `kind`, or a response envelope lacks a usable `http.status` or
-/// `body_base64`. Every problem with the request or body inside a usable envelope is a
-/// verdict (a reject), not an error.
-pub fn handle(input: &[u8]) -> Result<Value, String> {
+/// [`AdapterError`] when the envelope is unusable: not JSON, no `"protocol": 1` or
+/// `kind`, or a response envelope without a usable `http.status` or `body_base64`.
+pub fn handle(input: &[u8]) -> Result<Value, AdapterError> {
     let envelope: Value =
-        serde_json::from_slice(input).map_err(|e| format!("envelope is not JSON: {e}"))?;
+        serde_json::from_slice(input).map_err(|e| AdapterError::NotJson(e.to_string()))?;
     if envelope.get("protocol") != Some(&json!(1)) {
-        return Err("envelope lacks \"protocol\": 1".into());
+        return Err(AdapterError::Protocol);
     }
     let kind = envelope.get("kind").and_then(Value::as_str);
     Ok(match kind {
@@ -31,7 +60,7 @@ pub fn handle(input: &[u8]) -> Result<Value, String> {
         Some("sign") => sign(&envelope).unwrap_or_else(Reject::into_verdict),
         Some("response") => response(&envelope)?,
         Some(other) => unsupported(&format!("kind {other:?} is not implemented")),
-        None => return Err("envelope lacks a \"kind\"".into()),
+        None => return Err(AdapterError::NoKind),
     })
 }
 
@@ -40,7 +69,7 @@ fn operation(envelope: &Value) -> Option<Action> {
     envelope
         .get("operation")
         .and_then(Value::as_str)
-        .and_then(Action::parse)
+        .and_then(|name| name.parse().ok())
 }
 
 fn unsupported(reason: &str) -> Value {
@@ -75,71 +104,39 @@ impl Reject {
 
 impl From<RequestError> for Reject {
     fn from(e: RequestError) -> Self {
-        let kind = match e.kind() {
-            RequestErrorKind::Missing => "missing_required",
-            _ => "constraint_violation",
-        };
         Self {
-            kind,
+            kind: e.reject_kind(),
             message: e.to_string(),
         }
     }
 }
 
-/// Typed views of the `params` object, checked for JSON types first.
-struct Params<'a> {
-    map: &'a Map<String, Value>,
-}
-
-impl<'a> Params<'a> {
-    fn new(map: &'a Map<String, Value>, action: Action) -> Result<Self, Reject> {
-        let known = operation_params(action);
-        // A JSON null is an absent parameter.
-        for (name, value) in map.iter().filter(|(_, v)| !v.is_null()) {
-            if !known.contains(&name.as_str()) {
-                return Err(Reject::constraint(format!(
-                    "{action} has no parameter {name}"
-                )));
-            }
-            let ok = match name.as_str() {
-                "InstanceIds" => match value {
-                    Value::String(_) => true,
-                    Value::Array(items) => items.iter().all(Value::is_string),
-                    _ => false,
-                },
-                // Long in the API; negative IDs mean nothing.
-                "OwnerId" | "ResourceOwnerId" => value.as_i64().is_some_and(|n| n >= 0),
-                _ => value.is_string(),
-            };
-            if !ok {
-                return Err(Reject::type_mismatch(format!(
-                    "{name} has the wrong JSON type: {value}"
-                )));
-            }
+/// One `params` entry as the operation's schema types it. Integers are non-negative and
+/// fit the API's Long (a negative, fractional or larger number is the wrong type);
+/// `InstanceIds` is raw JSON text or an array of strings.
+fn param_value(action: Action, name: &str, value: &Value) -> Result<ParamValue, Reject> {
+    let spec = action.param(name).ok_or_else(|| {
+        Reject::from(
+            RequestError::new(RequestErrorKind::Unknown, name.to_owned())
+                .with_detail(format!("{action} has no such parameter")),
+        )
+    })?;
+    let wrong = || Reject::type_mismatch(format!("{name} has the wrong JSON type: {value}"));
+    Ok(match (spec.rule, value) {
+        (Rule::Text { .. }, Value::String(s)) => ParamValue::Text(s.clone()),
+        (Rule::Integer { .. }, Value::Number(n)) => {
+            let n = n.as_i64().and_then(|n| u64::try_from(n).ok());
+            ParamValue::Integer(n.ok_or_else(wrong)?)
         }
-        Ok(Self { map })
-    }
-
-    fn string(&self, name: &str) -> Option<String> {
-        self.map
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    }
-
-    fn integer(&self, name: &str) -> Option<u64> {
-        self.map.get(name).and_then(Value::as_u64)
-    }
-
-    fn instance_ids(&self) -> Result<Option<InstanceIds>, RequestError> {
-        match self.map.get("InstanceIds") {
-            Some(Value::String(raw)) => InstanceIds::from_json(raw).map(Some),
-            Some(Value::Array(items)) => {
-                InstanceIds::new(items.iter().filter_map(Value::as_str)).map(Some)
-            }
-            _ => Ok(None),
+        (Rule::InstanceIds, Value::String(raw)) => {
+            ParamValue::InstanceIds(InstanceIds::from_json(raw)?)
         }
-    }
+        (Rule::InstanceIds, Value::Array(items)) => {
+            let ids: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            ParamValue::InstanceIds(InstanceIds::new(ids.ok_or_else(wrong)?)?)
+        }
+        _ => return Err(wrong()),
+    })
 }
 
 fn request(envelope: &Value) -> Result<Value, Reject> {
@@ -157,7 +154,6 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
             )));
         }
     };
-    let params = Params::new(params, action)?;
     let context = input.and_then(|i| i.get("context")).unwrap_or(&Value::Null);
     let options = encode_options(context)?;
     let signing = match context.get("signing") {
@@ -171,7 +167,12 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
             }
         },
     };
-    let request = build(action, &params)?;
+    // A JSON null is an absent parameter.
+    let mut values = Vec::with_capacity(params.len());
+    for (name, value) in params.iter().filter(|(_, v)| !v.is_null()) {
+        values.push((name.as_str(), param_value(action, name, value)?));
+    }
+    let request = Request::from_params(action, values)?;
     Ok(match signing {
         None => {
             let encoded = request.encode(&options);
@@ -187,19 +188,6 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
                               "signature": stages.signature()}})
         }
     })
-}
-
-fn build(action: Action, params: &Params<'_>) -> Result<Request, Reject> {
-    let fields = RequestFields {
-        region_id: params.string("RegionId"),
-        ram_role_name: params.string("RamRoleName"),
-        instance_ids: params.instance_ids()?,
-        policy: params.string("Policy"),
-        owner_id: params.integer("OwnerId"),
-        resource_owner_id: params.integer("ResourceOwnerId"),
-        resource_owner_account: params.string("ResourceOwnerAccount"),
-    };
-    Ok(fields.build(action)?)
 }
 
 /// A string field of an object: `Ok(None)` when absent, a reject when not a string.
@@ -221,28 +209,25 @@ fn req_str<'v>(object: &'v Value, name: &str) -> Result<&'v str, Reject> {
 }
 
 fn method(text: Option<&str>) -> Result<Method, Reject> {
-    match text {
-        None => Ok(Method::Post),
-        Some(m) => Method::parse(m)
-            .ok_or_else(|| Reject::constraint(format!("method {m:?} is not GET or POST"))),
-    }
+    Ok(text.map(str::parse).transpose()?.unwrap_or_default())
 }
 
 fn encode_options(context: &Value) -> Result<EncodeOptions, Reject> {
+    // The protocol spells formats in uppercase, as they are sent.
     let format = match opt_str(context, "format")? {
         None => None,
-        Some("JSON") => Some(Format::Json),
-        Some("XML") => Some(Format::Xml),
-        Some(other) => {
-            return Err(Reject::constraint(format!(
-                "format {other:?} is not JSON or XML"
-            )));
-        }
+        Some(text) => Some(
+            Format::ALL
+                .iter()
+                .copied()
+                .find(|f| f.as_str() == text)
+                .ok_or_else(|| Reject::constraint(format!("format {text:?} is not JSON or XML")))?,
+        ),
     };
-    Ok(EncodeOptions {
-        method: method(opt_str(context, "method")?)?,
+    Ok(EncodeOptions::new(
+        method(opt_str(context, "method")?)?,
         format,
-    })
+    ))
 }
 
 /// `Ok(None)` for an algorithm this adapter does not implement.
@@ -256,7 +241,7 @@ fn signing_input(signing: &Value) -> Result<Option<(Credentials, Timestamp, Nonc
     if let Some(token) = opt_str(signing, "security_token")? {
         credentials = credentials.with_security_token(token)?;
     }
-    let timestamp = Timestamp::parse(req_str(signing, "timestamp")?)?;
+    let timestamp = req_str(signing, "timestamp")?.parse()?;
     let nonce = Nonce::new(req_str(signing, "nonce")?)?;
     Ok(Some((credentials, timestamp, nonce)))
 }
@@ -298,18 +283,18 @@ fn sign(envelope: &Value) -> Result<Value, Reject> {
 
 /// `kind: "response"`. Problems with the envelope itself (no status, bad Base64) mean no
 /// verdict; everything about the body is a verdict.
-fn response(envelope: &Value) -> Result<Value, String> {
+fn response(envelope: &Value) -> Result<Value, AdapterError> {
     let Some(action) = operation(envelope) else {
         return Ok(unsupported("unknown operation"));
     };
     let http = envelope
         .get("http")
-        .ok_or("response envelope lacks \"http\"")?;
+        .ok_or_else(|| envelope_error("http", "missing"))?;
     let status = http
         .get("status")
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
-        .ok_or("http.status is not an HTTP status")?;
+        .ok_or_else(|| envelope_error("http.status", "not an HTTP status"))?;
     let content_type = match http.get("headers") {
         None | Some(Value::Null) => None,
         Some(Value::Array(headers)) => {
@@ -324,31 +309,42 @@ fn response(envelope: &Value) -> Result<Value, String> {
                     _ => None,
                 })
         }
-        Some(_) => return Err("http.headers is not an array of [name, value] pairs".into()),
+        Some(_) => {
+            return Err(envelope_error(
+                "http.headers",
+                "not an array of [name, value] pairs",
+            ));
+        }
     };
     let requested = match envelope
         .get("format")
         .or_else(|| envelope.get("requested_format"))
     {
         None | Some(Value::Null) => None,
-        Some(Value::String(f)) => {
-            Some(Format::parse(f).ok_or_else(|| format!("format {f:?} is not json or xml"))?)
-        }
-        Some(other) => return Err(format!("format is not a string: {other}")),
+        Some(Value::String(f)) => Some(
+            f.parse::<Format>()
+                .map_err(|_| envelope_error("format", format!("{f:?} is not json or xml")))?,
+        ),
+        Some(other) => return Err(envelope_error("format", format!("not a string: {other}"))),
     };
     let body = match envelope.get("body_base64") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(b64)) => base64::engine::general_purpose::STANDARD
             .decode(b64)
-            .map_err(|e| format!("body_base64 is not Base64: {e}"))?,
-        Some(other) => return Err(format!("body_base64 is not a string: {other}")),
+            .map_err(|e| envelope_error("body_base64", format!("not Base64: {e}")))?,
+        Some(other) => {
+            return Err(envelope_error(
+                "body_base64",
+                format!("not a string: {other}"),
+            ));
+        }
     };
     let decoder = ResponseDecoder::new(action).requested_format(requested);
     Ok(match decoder.decode(status, content_type, &body) {
         Ok(response) => {
             // The normalized value is the JSON-response shape: the JSON encoding, parsed.
             let value: Value = serde_json::from_str(&response.to_json())
-                .map_err(|e| format!("internal: re-encoded response is not JSON: {e}"))?;
+                .map_err(|e| envelope_error("body_base64", format!("re-encoded: {e}")))?;
             json!({"outcome": "output", "value": value})
         }
         Err(ResponseError::Service(e)) => {
@@ -360,7 +356,9 @@ fn response(envelope: &Value) -> Result<Value, String> {
     })
 }
 
-fn service_error(e: &ServiceError) -> Value {
+/// A service error in the verdict's shape: absent keys omitted, `AccessDeniedDetail`
+/// values with their JSON types.
+pub(crate) fn service_error(e: &ServiceError) -> Value {
     let mut error = Map::new();
     error.insert("http_status".into(), json!(e.http_status));
     let mut put = |key: &str, value: Option<&str>| {
@@ -374,7 +372,15 @@ fn service_error(e: &ServiceError) -> Value {
     put("host_id", e.host_id.as_deref());
     put("recommend", e.recommend.as_deref());
     if let Some(detail) = &e.access_denied_detail {
-        error.insert("access_denied_detail".into(), Value::Object(detail.clone()));
+        let detail: Map<String, Value> = detail
+            .iter()
+            .map(|(key, value)| {
+                // Each value is one valid JSON value by construction.
+                let json = serde_json::from_str(&value.to_json()).unwrap_or(Value::Null);
+                (key.to_owned(), json)
+            })
+            .collect();
+        error.insert("access_denied_detail".into(), Value::Object(detail));
     }
     Value::Object(error)
 }

@@ -1,9 +1,11 @@
-//! What signing needs besides the request: the key pair, an STS token, the time and a nonce.
+//! What signing needs besides the request: the key pair (the secret zeroized on drop and
+//! never printed), an STS token, and a nonce.
 
 use std::fmt;
 
-use crate::request_error::{RequestError, RequestErrorKind};
-use crate::secret::AccessKeySecret;
+use zeroize::Zeroizing;
+
+use crate::request::{RequestError, RequestErrorKind};
 
 /// An AccessKey pair, optionally with an STS security token.
 #[derive(Clone)]
@@ -96,5 +98,69 @@ impl Nonce {
     /// The nonce text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// An AccessKey secret.
+///
+/// Its memory is overwritten when it is dropped, and `Debug` and `Display` print
+/// `<redacted>`, so the secret cannot reach a log, an error or a snapshot by accident.
+#[derive(Clone)]
+pub struct AccessKeySecret(Zeroizing<String>);
+
+impl AccessKeySecret {
+    /// Wraps a secret.
+    ///
+    /// # Errors
+    /// [`RequestErrorKind::Empty`] if the secret is empty.
+    pub fn new(secret: impl Into<String>) -> Result<Self, RequestError> {
+        let secret = Zeroizing::new(secret.into());
+        if secret.is_empty() {
+            return Err(RequestError::new(
+                RequestErrorKind::Empty,
+                "AccessKeySecret",
+            ));
+        }
+        Ok(Self(secret))
+    }
+
+    /// The HMAC-SHA1 key of signature V1: the secret followed by `&`.
+    pub(crate) fn v1_key(&self) -> Zeroizing<Vec<u8>> {
+        let mut key = Zeroizing::new(Vec::with_capacity(self.0.len() + 1));
+        key.extend_from_slice(self.0.as_bytes());
+        key.push(b'&');
+        key
+    }
+
+    /// Whether `text` contains the secret (used by tests that scan outputs for leaks).
+    pub fn appears_in(&self, text: &str) -> bool {
+        text.contains(self.0.as_str())
+    }
+}
+
+impl fmt::Debug for AccessKeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessKeySecret(<redacted>)")
+    }
+}
+
+impl fmt::Display for AccessKeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_never_printed() {
+        let s = AccessKeySecret::new("testsecret").unwrap();
+        assert!(!format!("{s:?}").contains("testsecret"));
+        assert!(!format!("{s}").contains("testsecret"));
+        assert!(s.appears_in("xx testsecret xx"));
+        assert_eq!(&*s.v1_key(), b"testsecret&");
+        assert!(AccessKeySecret::new("").is_err());
     }
 }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// What was wrong with a request parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestErrorKind {
     /// A required parameter is absent.
@@ -34,6 +34,8 @@ pub enum RequestErrorKind {
     /// A value does not have the required syntax (JSON array of strings, timestamp,
     /// integer, `JSON`/`XML`).
     Malformed,
+    /// A value of the wrong type for its parameter (text given where an integer belongs).
+    TypeMismatch,
     /// The same parameter appears twice in a query.
     Duplicate,
     /// A parameter the operation does not have.
@@ -42,7 +44,7 @@ pub enum RequestErrorKind {
     BadEscape,
     /// A decoded parameter is not UTF-8.
     InvalidUtf8,
-    /// `Action` names neither AttachInstanceRamRole nor DetachInstanceRamRole.
+    /// `Action` names an operation this crate does not speak.
     UnknownAction,
     /// `Version` is not `2014-05-26`.
     UnsupportedVersion,
@@ -58,7 +60,8 @@ pub enum RequestErrorKind {
 /// parameter's value, where one applies) and when decoding a query string (a byte offset
 /// inside the query). [`RequestError::code`] gives the error code the ECS server returns
 /// for the same problem, so a mock server can answer as the real one does.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", Shown(self))]
 pub struct RequestError {
     kind: RequestErrorKind,
     param: Cow<'static, str>,
@@ -108,6 +111,12 @@ impl RequestError {
         self.offset
     }
 
+    /// What the rule's name does not say, if anything (for a signature mismatch, the
+    /// server's string-to-sign).
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
     /// The error code the ECS server uses for this problem.
     ///
     /// The documented codes are used where one exists (`MissingParameter.InstanceIds`,
@@ -123,6 +132,16 @@ impl RequestError {
             (_, "InstanceIds") if self.kind != Missing => "InvalidInstanceIds.Malformed",
             (Missing | Empty, name) => missing_code(name).unwrap_or("InvalidParameter"),
             _ => "InvalidParameter",
+        }
+    }
+
+    /// The corpus's reject kind for a request that could not be built:
+    /// `missing_required`, `type_mismatch` or `constraint_violation`.
+    pub fn reject_kind(&self) -> &'static str {
+        match self.kind {
+            RequestErrorKind::Missing => "missing_required",
+            RequestErrorKind::TypeMismatch => "type_mismatch",
+            _ => "constraint_violation",
         }
     }
 }
@@ -144,37 +163,43 @@ fn missing_code(name: &str) -> Option<&'static str> {
     })
 }
 
-impl fmt::Display for RequestError {
+/// `Display` for [`RequestError`], through thiserror's `#[error]`.
+struct Shown<'e>(&'e RequestError);
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use RequestErrorKind::*;
-        let p = &self.param;
-        match self.kind {
-            Missing => write!(f, "{p} is required but missing")?,
-            Empty => write!(f, "{p} must not be empty")?,
-            EmptyItem { index } => write!(f, "{p}[{index}] is an empty string")?,
-            Count { found } => write!(f, "{p} must hold 1 to 100 IDs, found {found}")?,
-            TooLong { max, found } => {
-                write!(f, "{p} must be at most {max} characters, found {found}")?
-            }
-            OutOfRange => write!(f, "{p} is outside 0 to 9223372036854775807")?,
-            Malformed => write!(f, "{p} is malformed")?,
-            Duplicate => write!(f, "{p} appears more than once")?,
-            Unknown => write!(f, "{p} is not a parameter of this operation")?,
-            BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
-            InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
-            UnknownAction => write!(f, "{p} names an unsupported action")?,
-            UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
-            UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
-            SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
-        }
-        if let Some(detail) = &self.detail {
-            write!(f, ": {detail}")?;
-        }
-        if let Some(offset) = self.offset {
-            write!(f, " (at byte {offset})")?;
-        }
-        Ok(())
+        display(self.0, f)
     }
+}
+
+fn display(e: &RequestError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use RequestErrorKind::*;
+    let p = &e.param;
+    match e.kind {
+        Missing => write!(f, "{p} is required but missing")?,
+        Empty => write!(f, "{p} must not be empty")?,
+        EmptyItem { index } => write!(f, "{p}[{index}] is an empty string")?,
+        Count { found } => write!(f, "{p} must hold 1 to 100 IDs, found {found}")?,
+        TooLong { max, found } => write!(f, "{p} must be at most {max} characters, found {found}")?,
+        OutOfRange => write!(f, "{p} is out of range")?,
+        Malformed => write!(f, "{p} is malformed")?,
+        TypeMismatch => write!(f, "{p} has the wrong type")?,
+        Duplicate => write!(f, "{p} appears more than once")?,
+        Unknown => write!(f, "{p} is not a parameter of this operation")?,
+        BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
+        InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
+        UnknownAction => write!(f, "{p} names an unsupported action")?,
+        UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
+        UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
+        SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
+    }
+    if let Some(detail) = &e.detail {
+        write!(f, ": {detail}")?;
+    }
+    if let Some(offset) = e.offset {
+        write!(f, " (at byte {offset})")?;
+    }
+    Ok(())
 }
 
 impl fmt::Debug for RequestError {
@@ -188,5 +213,3 @@ impl fmt::Debug for RequestError {
             .finish()
     }
 }
-
-impl std::error::Error for RequestError {}

@@ -3,15 +3,14 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
-use crate::response::{InstanceRamRoleSet, InstanceResult, Response};
-use crate::service_error::ServiceError;
-use crate::xml_decode::is_xml_char;
+use super::model::{InstanceRamRoleSet, InstanceResult, Response};
+use super::service_error::ServiceError;
+use super::xml::is_xml_char;
 
 /// A value that XML 1.0 cannot carry: a control character in a string, or an
 /// `AccessDeniedDetail` key that is not an element name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} cannot be written as XML: {problem}")]
 pub struct XmlEncodeError {
     field: String,
     problem: String,
@@ -23,18 +22,6 @@ impl XmlEncodeError {
         &self.field
     }
 }
-
-impl fmt::Display for XmlEncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} cannot be written as XML: {}",
-            self.field, self.problem
-        )
-    }
-}
-
-impl std::error::Error for XmlEncodeError {}
 
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
@@ -197,12 +184,14 @@ impl ServiceError {
         o.string("Code", self.code.as_ref().map(|c| c.as_str()));
         o.string("Message", self.message.as_deref());
         o.string("Recommend", self.recommend.as_deref());
-        o.raw(
-            "AccessDeniedDetail",
-            self.access_denied_detail
-                .as_ref()
-                .map(|d| Value::Object(d.clone())),
-        );
+        if let Some(detail) = &self.access_denied_detail {
+            let out = o.key("AccessDeniedDetail");
+            let mut d = JsonObject::open(out);
+            for (key, value) in detail.iter() {
+                d.key(key).push_str(&value.to_json());
+            }
+            d.close();
+        }
         o.close();
         out
     }
@@ -224,18 +213,14 @@ impl ServiceError {
         x.text("Recommend", self.recommend.as_deref())?;
         if let Some(detail) = &self.access_denied_detail {
             x.open("AccessDeniedDetail");
-            for (key, value) in detail {
+            for (key, value) in detail.iter() {
                 if !is_xml_name(key) {
                     return Err(XmlEncodeError {
                         field: format!("AccessDeniedDetail.{key}"),
                         problem: "the key is not an XML element name".into(),
                     });
                 }
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                x.text(key, Some(&text))?;
+                x.text(key, Some(value.to_xml_text()))?;
             }
             x.close("AccessDeniedDetail");
         }

@@ -1,9 +1,10 @@
 //! The `Timestamp` signing parameter: UTC, `YYYY-MM-DDThh:mm:ssZ`, no fractional seconds.
 
 use std::fmt;
+use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::request_error::{RequestError, RequestErrorKind};
+use crate::request::{RequestError, RequestErrorKind};
 
 const PARAM: &str = "Timestamp";
 
@@ -106,6 +107,14 @@ impl Timestamp {
     /// The wire text, e.g. `2016-02-23T12:46:24Z`.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = RequestError;
+
+    fn from_str(text: &str) -> Result<Self, RequestError> {
+        Self::parse(text)
     }
 }
 

@@ -1,0 +1,141 @@
+//! The small enums a request is made of: the operation, the HTTP method, the response
+//! format asked for.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::error::{RequestError, RequestErrorKind};
+
+/// The ECS API version every operation here belongs to, sent as `Version`.
+pub const API_VERSION: &str = "2014-05-26";
+
+/// Declares a closed set of wire words: the enum, `as_str`, `Display` and a `FromStr`
+/// whose error names `param`.
+macro_rules! wire_enum {
+    (
+        $(#[$doc:meta])*
+        $name:ident, param $param:literal, expected $expected:literal {
+            $( $(#[$vdoc:meta])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vdoc])* $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The word as it goes on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )*
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = RequestError;
+
+            fn from_str(text: &str) -> Result<Self, RequestError> {
+                Self::parse_word(text).ok_or_else(|| {
+                    RequestError::new(RequestErrorKind::Malformed, $param)
+                        .with_detail(format!("expected {}, found {text:?}", $expected))
+                })
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// The operations this crate speaks.
+    Action, param "Action", expected "AttachInstanceRamRole or DetachInstanceRamRole" {
+        /// Attach a RAM role to 1 to 100 instances.
+        AttachInstanceRamRole = "AttachInstanceRamRole",
+        /// Detach the RAM role from 1 to 100 instances.
+        DetachInstanceRamRole = "DetachInstanceRamRole",
+    }
+}
+
+impl Action {
+    /// Exact and case-sensitive, as the server matches `Action`.
+    fn parse_word(text: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.as_str() == text)
+    }
+}
+
+wire_enum! {
+    /// The HTTP method. The RPC operations accept both; the official SDKs send `POST`.
+    Method, param "method", expected "GET or POST" {
+        /// `GET`
+        Get = "GET",
+        /// `POST`, the official SDKs' choice for these operations.
+        Post = "POST",
+    }
+}
+
+impl Method {
+    /// Uppercase only: the method is the first component of the string-to-sign.
+    fn parse_word(text: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|m| m.as_str() == text)
+    }
+}
+
+// The macro's derive list is shared by enums with no default.
+#[allow(clippy::derivable_impls)]
+impl Default for Method {
+    fn default() -> Self {
+        Method::Post
+    }
+}
+
+wire_enum! {
+    /// The response format a request asks for.
+    Format, param "Format", expected "JSON or XML" {
+        /// `JSON`
+        Json = "JSON",
+        /// `XML` (the server's default when `Format` is absent).
+        Xml = "XML",
+    }
+}
+
+impl Format {
+    /// Either case: the SDKs send both `JSON` and `json`, and the server takes both.
+    fn parse_word(text: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_parse_as_the_server_matches_them() {
+        assert_eq!("POST".parse::<Method>().unwrap(), Method::Post);
+        assert!("post".parse::<Method>().is_err());
+        assert_eq!("json".parse::<Format>().unwrap(), Format::Json);
+        assert_eq!("Xml".parse::<Format>().unwrap(), Format::Xml);
+        let err = "yaml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            (err.kind(), err.param()),
+            (RequestErrorKind::Malformed, "Format")
+        );
+        assert_eq!(
+            "DetachInstanceRamRole".parse::<Action>().unwrap(),
+            Action::DetachInstanceRamRole
+        );
+        assert!("detachinstanceramrole".parse::<Action>().is_err());
+    }
+}

@@ -1,0 +1,335 @@
+//! The one percent-encoding rule of Alibaba Cloud RPC, as data, and the one encoder.
+//!
+//! RFC 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`) stay literal; every other
+//! byte of the UTF-8 encoding becomes `%XY` with uppercase hex. Space is `%20`, never
+//! `+`; `*` is `%2A`; `~` stays `~`. Both the canonical query and the second pass
+//! inside the V1 string-to-sign use this set (protocol.md §2.1 step 3), as does the V3
+//! canonical query (§3.3).
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, percent_decode_str, percent_encode_byte};
+
+/// The unreserved punctuation; with ASCII letters and digits, the bytes that stay literal.
+const UNRESERVED_PUNCTUATION: &[u8; 4] = b"-_.~";
+
+/// Per byte: whether it stays literal.
+const LITERAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < UNRESERVED_PUNCTUATION.len() {
+        table[UNRESERVED_PUNCTUATION[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// The same set for the `percent-encoding` crate: every byte except the unreserved ones
+/// is encoded.
+pub const RPC_ENCODE_SET: &AsciiSet = &{
+    let mut set = AsciiSet::EMPTY;
+    let mut b = 0;
+    while b < 128 {
+        if !LITERAL[b] {
+            set = set.add(b as u8);
+        }
+        b += 1;
+    }
+    set
+};
+
+/// Percent-encodes `s` by the RPC rule.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s);
+    out
+}
+
+/// Appends the encoding of `s` to `out`.
+pub(crate) fn encode_into(out: &mut String, s: &str) {
+    let mut encoder = Encoder::<false> {
+        once: std::mem::take(out).into_bytes(),
+        twice: Vec::new(),
+    };
+    encoder.reserve(s.len());
+    encoder.push(s);
+    *out = ascii(encoder.once);
+}
+
+/// Writes `enc(x)` and, when `TWICE`, `enc(enc(x))` beside it, in one pass over `x`: the
+/// canonical query and the tail of the V1 string-to-sign. Runs of literal bytes are copied
+/// whole into both; each other byte appends its escape to the first and the escape of that
+/// escape (`%` is `%25`, hex digits stay) to the second.
+#[derive(Debug, Default)]
+pub(crate) struct Encoder<const TWICE: bool> {
+    pub(crate) once: Vec<u8>,
+    pub(crate) twice: Vec<u8>,
+}
+
+impl<const TWICE: bool> Encoder<TWICE> {
+    /// Room for the encodings of `raw_len` more input bytes when up to a quarter of them
+    /// are escaped (a list of instance IDs has one in eight); more text than that grows
+    /// the outputs as any `Vec` grows.
+    fn reserve(&mut self, raw_len: usize) {
+        self.once.reserve(raw_len + raw_len / 2);
+        if TWICE {
+            self.twice.reserve(2 * raw_len);
+        }
+    }
+
+    /// Appends the encodings of `s`.
+    pub(crate) fn push(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !LITERAL[usize::from(b)] {
+                // Escapes often come in a row (`","` between IDs): no empty copies.
+                if run < i {
+                    self.literal(&bytes[run..i]);
+                }
+                self.escape(b);
+                run = i + 1;
+            }
+        }
+        self.literal(&bytes[run..]);
+    }
+
+    /// Appends an already encoded separator (`&`, `=`): itself to the first output, its
+    /// escape to the second.
+    pub(crate) fn separator(&mut self, b: u8) {
+        self.once.push(b);
+        if TWICE {
+            self.twice
+                .extend_from_slice(percent_encode_byte(b).as_bytes());
+        }
+    }
+
+    #[inline(always)]
+    fn literal(&mut self, run: &[u8]) {
+        self.once.extend_from_slice(run);
+        if TWICE {
+            self.twice.extend_from_slice(run);
+        }
+    }
+
+    #[inline(always)]
+    fn escape(&mut self, b: u8) {
+        let escape = percent_encode_byte(b).as_bytes();
+        self.once.extend_from_slice(escape);
+        if TWICE {
+            self.twice.extend_from_slice(b"%25");
+            self.twice.extend_from_slice(&escape[1..]);
+        }
+    }
+}
+
+/// Sorts by raw name, byte order (names are unique, so an unstable sort is deterministic),
+/// and writes `enc(k)=enc(v)` pairs joined with `&`, after `twice_prefix` in the second
+/// output when `TWICE`.
+pub(crate) fn canonicalize<'a, const TWICE: bool>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    twice_prefix: &str,
+) -> Encoder<TWICE> {
+    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut encoder = Encoder::<TWICE>::default();
+    if TWICE {
+        encoder.twice.extend_from_slice(twice_prefix.as_bytes());
+    }
+    encoder.reserve(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            encoder.separator(b'&');
+        }
+        encoder.push(name);
+        encoder.separator(b'=');
+        encoder.push(value);
+    }
+    encoder
+}
+
+/// The canonical query of (name, unencoded value) pairs.
+pub(crate) fn canonical_query(params: &[(&str, Cow<'_, str>)]) -> String {
+    ascii(canonicalize::<false>(params.iter().map(|(k, v)| (*k, v.as_ref())), "").once)
+}
+
+/// Text built by the encoder: valid UTF-8 (a `String`'s bytes, or nothing) followed by
+/// ASCII, so the check cannot fail.
+pub(crate) fn ascii(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|_| unreachable!("percent-encoded text is ASCII"))
+}
+
+/// Why a form component could not be decoded, and the byte offset (within the component)
+/// where the problem starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DecodeFault {
+    /// A `%` not followed by two hex digits.
+    BadEscape(usize),
+    /// The decoded bytes are not UTF-8; the offset is of the first byte of the component.
+    InvalidUtf8(usize),
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XY` a byte.
+///
+/// Unlike `percent_decode_str`, a malformed escape is an error rather than kept verbatim,
+/// so nothing is silently altered.
+pub(crate) fn form_decode(s: &str) -> Result<Cow<'_, str>, DecodeFault> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = bytes[i..].iter().position(|&b| b == b'%') {
+        let at = i + pos;
+        let hex = |k: usize| bytes.get(at + k).is_some_and(u8::is_ascii_hexdigit);
+        if !(hex(1) && hex(2)) {
+            return Err(DecodeFault::BadEscape(at));
+        }
+        i = at + 3;
+    }
+    let plus_free: Cow<'_, str> = if s.contains('+') {
+        Cow::Owned(s.replace('+', " "))
+    } else {
+        Cow::Borrowed(s)
+    };
+    let decoded = match percent_decode_str(&plus_free).decode_utf8() {
+        Ok(Cow::Borrowed(_)) => return Ok(plus_free),
+        Ok(Cow::Owned(owned)) => owned,
+        Err(_) => return Err(DecodeFault::InvalidUtf8(0)),
+    };
+    Ok(Cow::Owned(decoded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_exactly_the_documented_examples() {
+        // protocol.md §2.1 step 3, one pair per documented example.
+        let table = [
+            (" ", "%20"),
+            ("*", "%2A"),
+            ("~", "~"),
+            ("\"", "%22"),
+            ("[", "%5B"),
+            ("]", "%5D"),
+            (",", "%2C"),
+            (":", "%3A"),
+            ("/", "%2F"),
+            ("+", "%2B"),
+            ("é", "%C3%A9"),
+            ("阿", "%E9%98%BF"),
+            ("AZaz09-_.", "AZaz09-_."),
+        ];
+        for (raw, want) in table {
+            assert_eq!(percent_encode(raw), want, "encoding {raw:?}");
+        }
+    }
+
+    /// Every byte value a `&str` can hold: all ASCII, every continuation byte, every lead
+    /// byte of 2-, 3- and 4-byte characters.
+    fn every_byte_value() -> String {
+        let mut s: String = (0..0x800).filter_map(char::from_u32).collect();
+        s.extend(
+            (0x800..=0x10FFFF)
+                .step_by(0x3F1)
+                .chain([0xFFFF, 0x10000, 0x10FFFF])
+                .filter_map(char::from_u32),
+        );
+        s
+    }
+
+    /// The reference: the percent-encoding crate's own encoder with [`RPC_ENCODE_SET`].
+    fn reference(s: &str) -> String {
+        percent_encoding::utf8_percent_encode(s, RPC_ENCODE_SET).to_string()
+    }
+
+    /// Both outputs of the encoder for `s` pushed twice with a separator between.
+    fn both(s: &str) -> (String, String) {
+        let mut e = Encoder::<true>::default();
+        e.twice.extend_from_slice(b"B&%2F&");
+        e.push(s);
+        e.separator(b'&');
+        e.push(s);
+        (ascii(e.once), ascii(e.twice))
+    }
+
+    #[test]
+    fn the_encoder_matches_the_percent_encoding_crate_byte_for_byte() {
+        let all = every_byte_value();
+        let bytes: std::collections::BTreeSet<u8> = all.bytes().collect();
+        assert_eq!(
+            bytes.len(),
+            256 - 13,
+            "every byte but C0, C1, F5..FF (never in UTF-8)"
+        );
+        let samples = [
+            all.as_str(),
+            "",
+            "a",
+            "%",
+            "i-bp67acfmxazb4p****",
+            r#"["i-1","i-2"]"#,
+            "Ω≈ç√∫˜µ≤≥÷ 阿里云 🦀 tab\tquote\" end~",
+            "AZaz09-_.~ !*'();:@&=+$,/?#[]",
+        ];
+        for s in samples {
+            let once = reference(s);
+            let twice = reference(&once);
+            assert_eq!(percent_encode(s), once, "percent_encode {s:?}");
+            assert_eq!(
+                both(s),
+                (format!("{once}&{once}"), format!("B&%2F&{twice}%26{twice}")),
+                "Encoder {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_single_character_encodes_as_the_crate_does() {
+        // One call per character, so a table entry cannot hide behind its neighbours.
+        for c in every_byte_value().chars() {
+            let s = c.to_string();
+            let once = reference(&s);
+            assert_eq!(percent_encode(&s), once, "{c:?}");
+            let mut e = Encoder::<true>::default();
+            e.push(&s);
+            assert_eq!(
+                (ascii(e.once), ascii(e.twice)),
+                (once.clone(), reference(&once))
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_query_sorts_by_raw_name() {
+        let params = [
+            ("b", Cow::Borrowed("2")),
+            ("B", Cow::Borrowed("1 ")),
+            ("a", Cow::Borrowed("")),
+        ];
+        assert_eq!(canonical_query(&params), "B=1%20&a=&b=2");
+    }
+
+    #[test]
+    fn form_decode_handles_plus_and_escapes() {
+        assert_eq!(form_decode("a+b%2Bc").unwrap(), "a b+c");
+        assert_eq!(form_decode("[\"i-1\"]").unwrap(), "[\"i-1\"]");
+        assert_eq!(form_decode("%E9%98%BF").unwrap(), "阿");
+        assert!(matches!(
+            form_decode("plain").unwrap(),
+            Cow::Borrowed("plain")
+        ));
+    }
+
+    #[test]
+    fn form_decode_rejects_bad_escapes_with_offset() {
+        assert_eq!(form_decode("ab%2"), Err(DecodeFault::BadEscape(2)));
+        assert_eq!(form_decode("%G0"), Err(DecodeFault::BadEscape(0)));
+        assert_eq!(form_decode("%41%"), Err(DecodeFault::BadEscape(3)));
+        assert_eq!(form_decode("%FF"), Err(DecodeFault::InvalidUtf8(0)));
+    }
+}
