@@ -416,10 +416,14 @@ fn ours(cases: &[Case], dump: Option<&str>) {
 
 /// `--spin <what> <iterations>`: one operation in a loop, for a profiler
 /// (`valgrind --tool=callgrind`, `perf record`). `what`: sign_100, json_100, xml_100,
-/// xml_doc, and the baselines json_scan_100, xml_loop_100, xml_loop_doc.
+/// xml_doc, and the baselines hmac_100, json_scan_100, xml_loop_100, xml_loop_doc.
 fn spin(cases: &[Case], what: &str, iterations: usize) {
     let signing = inputs::signing();
     let request = inputs::attach_request(100);
+    let string_to_sign = inputs::sign(&request, &signing)
+        .stages()
+        .string_to_sign()
+        .to_owned();
     let case = cases
         .iter()
         .find(|c| c.name == "attach_100_results")
@@ -427,6 +431,10 @@ fn spin(cases: &[Case], what: &str, iterations: usize) {
     for _ in 0..iterations {
         match what {
             "sign_100" => drop(black_box(inputs::sign(black_box(&request), &signing))),
+            "hmac_100" => drop(black_box(baseline::hmac_sha1_base64(
+                inputs::SECRET,
+                black_box(&string_to_sign),
+            ))),
             "json_100" => drop(black_box(decode(
                 &case.decoder,
                 JSON,

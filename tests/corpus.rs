@@ -263,3 +263,71 @@ fn envelopes_and_verdicts_match_the_adapter_schema() {
         }
     }
 }
+
+#[test]
+fn the_parameter_schema_file_is_the_crates_schema() {
+    let file: Value = serde_json::from_slice(
+        &std::fs::read(corpus_dir().join("schema/operations.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        file,
+        ecs_ramrole::conformance::parameter_schema(),
+        "regenerate it: ecs-ramrole schema > corpus/schema/operations.json"
+    );
+}
+
+#[test]
+fn the_parameter_schema_says_what_the_documents_say() {
+    use ecs_ramrole::{Action, Rule};
+    // protocol.md §1.2 and §1.3, and both seeds' parameter tables.
+    let table: [(Action, &[(&str, bool)]); 2] = [
+        (
+            Action::AttachInstanceRamRole,
+            &[
+                ("RegionId", true),
+                ("RamRoleName", true),
+                ("InstanceIds", true),
+                ("Policy", false),
+                ("OwnerId", false),
+                ("ResourceOwnerId", false),
+                ("ResourceOwnerAccount", false),
+            ],
+        ),
+        (
+            Action::DetachInstanceRamRole,
+            &[
+                ("RegionId", true),
+                ("InstanceIds", true),
+                ("RamRoleName", false),
+                ("OwnerId", false),
+                ("ResourceOwnerId", false),
+                ("ResourceOwnerAccount", false),
+            ],
+        ),
+    ];
+    for (action, params) in table {
+        let got: Vec<(&str, bool)> = action
+            .params()
+            .iter()
+            .map(|p| (p.name, p.required))
+            .collect();
+        assert_eq!(got, params, "{action}");
+    }
+    let attach = Action::AttachInstanceRamRole;
+    assert_eq!(
+        attach.param("Policy").unwrap().rule,
+        Rule::Text {
+            max_chars: Some(1024)
+        }
+    );
+    assert_eq!(
+        attach.param("OwnerId").unwrap().rule,
+        Rule::Integer {
+            min: 0,
+            max: 9_223_372_036_854_775_807
+        }
+    );
+    assert_eq!(attach.param("InstanceIds").unwrap().rule, Rule::InstanceIds);
+    assert!(Action::DetachInstanceRamRole.param("Policy").is_none());
+}

@@ -5,11 +5,14 @@
 //! - `case.rs`: [`Case`], [`Level`], [`CaseError`].
 //! - `judge.rs`: [`judge`] and its [`Judgement`], by the rules of `corpus/README.md`.
 //! - `adapter.rs`: [`adapter::handle`], adapter protocol 1 in-process.
+//! - `schema.rs`: [`parameter_schema`], the parameter schema as JSON.
 
 pub mod adapter;
 mod case;
 mod judge;
+mod schema;
 
 pub use adapter::AdapterError;
 pub use case::{Case, CaseError, KINDS, Level};
 pub use judge::{Judgement, judge};
+pub use schema::parameter_schema;

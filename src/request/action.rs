@@ -10,11 +10,13 @@ use super::error::{RequestError, RequestErrorKind};
 pub const API_VERSION: &str = "2014-05-26";
 
 /// Declares a closed set of wire words: the enum, `as_str`, `Display` and a `FromStr`
-/// whose error names `param`.
+/// that matches `exact`ly or in `any_case`, and whose error names `param`.
 macro_rules! wire_enum {
+    (@eq exact, $word:expr, $text:expr) => { $word == $text };
+    (@eq any_case, $word:expr, $text:expr) => { $word.eq_ignore_ascii_case($text) };
     (
         $(#[$doc:meta])*
-        $name:ident, param $param:literal, expected $expected:literal {
+        $name:ident, $case:ident, param $param:literal, expected $expected:literal {
             $( $(#[$vdoc:meta])* $variant:ident = $text:literal, )*
         }
     ) => {
@@ -46,7 +48,11 @@ macro_rules! wire_enum {
             type Err = RequestError;
 
             fn from_str(text: &str) -> Result<Self, RequestError> {
-                Self::parse_word(text).ok_or_else(|| {
+                let found = Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| wire_enum!(@eq $case, v.as_str(), text));
+                found.ok_or_else(|| {
                     RequestError::new(RequestErrorKind::Malformed, $param)
                         .with_detail(format!("expected {}, found {text:?}", $expected))
                 })
@@ -56,8 +62,8 @@ macro_rules! wire_enum {
 }
 
 wire_enum! {
-    /// The operations this crate speaks.
-    Action, param "Action", expected "AttachInstanceRamRole or DetachInstanceRamRole" {
+    /// The operations this crate speaks, matched exactly, as the server matches `Action`.
+    Action, exact, param "Action", expected "AttachInstanceRamRole or DetachInstanceRamRole" {
         /// Attach a RAM role to 1 to 100 instances.
         AttachInstanceRamRole = "AttachInstanceRamRole",
         /// Detach the RAM role from 1 to 100 instances.
@@ -65,27 +71,14 @@ wire_enum! {
     }
 }
 
-impl Action {
-    /// Exact and case-sensitive, as the server matches `Action`.
-    fn parse_word(text: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|a| a.as_str() == text)
-    }
-}
-
 wire_enum! {
     /// The HTTP method. The RPC operations accept both; the official SDKs send `POST`.
-    Method, param "method", expected "GET or POST" {
+    /// Uppercase only: the method is the first component of the string-to-sign.
+    Method, exact, param "method", expected "GET or POST" {
         /// `GET`
         Get = "GET",
         /// `POST`, the official SDKs' choice for these operations.
         Post = "POST",
-    }
-}
-
-impl Method {
-    /// Uppercase only: the method is the first component of the string-to-sign.
-    fn parse_word(text: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|m| m.as_str() == text)
     }
 }
 
@@ -98,22 +91,13 @@ impl Default for Method {
 }
 
 wire_enum! {
-    /// The response format a request asks for.
-    Format, param "Format", expected "JSON or XML" {
+    /// The response format a request asks for, parsed in either case: the SDKs send both
+    /// `JSON` and `json`, and the server takes both.
+    Format, any_case, param "Format", expected "JSON or XML" {
         /// `JSON`
         Json = "JSON",
         /// `XML` (the server's default when `Format` is absent).
         Xml = "XML",
-    }
-}
-
-impl Format {
-    /// Either case: the SDKs send both `JSON` and `json`, and the server takes both.
-    fn parse_word(text: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|f| f.as_str().eq_ignore_ascii_case(text))
     }
 }
 

@@ -61,7 +61,6 @@ pub enum RequestErrorKind {
 /// inside the query). [`RequestError::code`] gives the error code the ECS server returns
 /// for the same problem, so a mock server can answer as the real one does.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", Shown(self))]
 pub struct RequestError {
     kind: RequestErrorKind,
     param: Cow<'static, str>,
@@ -163,43 +162,38 @@ fn missing_code(name: &str) -> Option<&'static str> {
     })
 }
 
-/// `Display` for [`RequestError`], through thiserror's `#[error]`.
-struct Shown<'e>(&'e RequestError);
-
-impl fmt::Display for Shown<'_> {
+impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        display(self.0, f)
+        use RequestErrorKind::*;
+        let p = &self.param;
+        match self.kind {
+            Missing => write!(f, "{p} is required but missing")?,
+            Empty => write!(f, "{p} must not be empty")?,
+            EmptyItem { index } => write!(f, "{p}[{index}] is an empty string")?,
+            Count { found } => write!(f, "{p} must hold 1 to 100 IDs, found {found}")?,
+            TooLong { max, found } => {
+                write!(f, "{p} must be at most {max} characters, found {found}")?
+            }
+            OutOfRange => write!(f, "{p} is out of range")?,
+            Malformed => write!(f, "{p} is malformed")?,
+            TypeMismatch => write!(f, "{p} has the wrong type")?,
+            Duplicate => write!(f, "{p} appears more than once")?,
+            Unknown => write!(f, "{p} is not a parameter of this operation")?,
+            BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
+            InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
+            UnknownAction => write!(f, "{p} names an unsupported action")?,
+            UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
+            UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
+            SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " (at byte {offset})")?;
+        }
+        Ok(())
     }
-}
-
-fn display(e: &RequestError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    use RequestErrorKind::*;
-    let p = &e.param;
-    match e.kind {
-        Missing => write!(f, "{p} is required but missing")?,
-        Empty => write!(f, "{p} must not be empty")?,
-        EmptyItem { index } => write!(f, "{p}[{index}] is an empty string")?,
-        Count { found } => write!(f, "{p} must hold 1 to 100 IDs, found {found}")?,
-        TooLong { max, found } => write!(f, "{p} must be at most {max} characters, found {found}")?,
-        OutOfRange => write!(f, "{p} is out of range")?,
-        Malformed => write!(f, "{p} is malformed")?,
-        TypeMismatch => write!(f, "{p} has the wrong type")?,
-        Duplicate => write!(f, "{p} appears more than once")?,
-        Unknown => write!(f, "{p} is not a parameter of this operation")?,
-        BadEscape => write!(f, "{p}: `%` is not followed by two hex digits")?,
-        InvalidUtf8 => write!(f, "{p} does not decode to UTF-8")?,
-        UnknownAction => write!(f, "{p} names an unsupported action")?,
-        UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
-        UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
-        SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
-    }
-    if let Some(detail) = &e.detail {
-        write!(f, ": {detail}")?;
-    }
-    if let Some(offset) = e.offset {
-        write!(f, " (at byte {offset})")?;
-    }
-    Ok(())
 }
 
 impl fmt::Debug for RequestError {

@@ -43,6 +43,16 @@ impl IncomingRequest {
     /// `["i-1"]` JSON text are accepted. Empty `&&` segments are skipped; a name without
     /// `=` has the empty value.
     ///
+    /// ```
+    /// use ecs_ramrole::IncomingRequest;
+    ///
+    /// let query = "Action=AttachInstanceRamRole&Version=2014-05-26&RegionId=cn-hangzhou\
+    ///              &RamRoleName=R&InstanceIds=i-1";
+    /// let err = IncomingRequest::parse(query).unwrap_err();
+    /// assert_eq!(err.code(), "InvalidInstanceIds.Malformed");
+    /// assert_eq!(err.offset(), query.find("i-1"));
+    /// ```
+    ///
     /// # Errors
     /// A [`RequestError`] with the server's error code ([`RequestError::code`]) and the
     /// byte offset in `query`: a malformed `%` escape, non-UTF-8 text, a repeated

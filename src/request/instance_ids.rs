@@ -18,6 +18,18 @@ const PARAM: &str = "InstanceIds";
 /// Either way: 1 to 100 IDs, each a non-empty string, order and duplicates kept. The
 /// instance-ID format itself is the server's business. Two values are equal when their
 /// wire text is equal.
+///
+/// ```
+/// use ecs_ramrole::InstanceIds;
+///
+/// let typed = InstanceIds::new(["i-a", "i-b"])?;
+/// assert_eq!(typed.as_json(), r#"["i-a","i-b"]"#);
+/// let raw = InstanceIds::from_json(r#"["i-a", "i-b"]"#)?; // as another SDK sent it
+/// assert_eq!(raw.ids(), typed.ids());
+/// assert_ne!(raw, typed, "the bytes differ, and so would the signatures");
+/// assert!(InstanceIds::from_json("i-a").is_err());
+/// # Ok::<(), ecs_ramrole::RequestError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct InstanceIds {
     ids: Vec<String>,

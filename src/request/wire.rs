@@ -40,6 +40,18 @@ impl From<DetachInstanceRamRole> for Request {
 
 impl Action {
     /// The operation's parameters (besides the common RPC ones), in declaration order.
+    ///
+    /// ```
+    /// use ecs_ramrole::Action;
+    ///
+    /// let required: Vec<&str> = Action::DetachInstanceRamRole
+    ///     .params()
+    ///     .iter()
+    ///     .filter(|p| p.required)
+    ///     .map(|p| p.name)
+    ///     .collect();
+    /// assert_eq!(required, ["RegionId", "InstanceIds"]);
+    /// ```
     pub fn params(self) -> &'static [ParamSpec] {
         match self {
             Action::AttachInstanceRamRole => AttachInstanceRamRole::PARAMS,
@@ -81,6 +93,21 @@ impl Default for EncodeOptions {
 impl Request {
     /// Builds a request from loose (name, value) pairs in the API's names, through the
     /// operation's builder: what the query decoder, the adapter and the bindings do.
+    ///
+    /// ```
+    /// use ecs_ramrole::{Action, InstanceIds, ParamValue, Request, RequestErrorKind};
+    ///
+    /// let params = [
+    ///     ("RegionId", ParamValue::Text("cn-hangzhou".into())),
+    ///     ("InstanceIds", ParamValue::InstanceIds(InstanceIds::new(["i-1"])?)),
+    /// ];
+    /// let request = Request::from_params(Action::DetachInstanceRamRole, params.clone())?;
+    /// assert_eq!(request.action(), Action::DetachInstanceRamRole);
+    /// let policy = ("Policy", ParamValue::Text("{}".into()));
+    /// let err = Request::from_params(Action::DetachInstanceRamRole, [policy]).unwrap_err();
+    /// assert_eq!(err.kind(), RequestErrorKind::Unknown);
+    /// # Ok::<(), ecs_ramrole::RequestError>(())
+    /// ```
     ///
     /// # Errors
     /// The first problem: a name the operation does not have
@@ -166,15 +193,9 @@ impl Request {
         if let Some(token) = credentials.security_token() {
             params.push(("SecurityToken", Cow::Borrowed(token)));
         }
-        let stages = v1::sign(options.method, &params, credentials.secret());
-        let mut query = String::with_capacity(stages.canonical_query().len() + 48);
-        query.push_str(stages.canonical_query());
-        query.push_str("&Signature=");
-        percent::encode_into(&mut query, stages.signature());
         SignedRequest {
             method: options.method,
-            stages,
-            query,
+            stages: v1::sign(options.method, &params, credentials.secret()),
         }
     }
 }
@@ -221,7 +242,6 @@ impl EncodedRequest {
 pub struct SignedRequest {
     method: Method,
     stages: SignatureStages,
-    query: String,
 }
 
 impl SignedRequest {
@@ -238,17 +258,12 @@ impl SignedRequest {
     /// The wire query: the canonical query followed by `&Signature=<encoded signature>`.
     /// For `POST` it goes in the URL too, and the body is empty, as the official SDKs send.
     pub fn query(&self) -> &str {
-        &self.query
-    }
-
-    /// `/?` + query: the request target for either method.
-    pub fn path_and_query(&self) -> String {
-        format!("/?{}", self.query)
+        self.stages.signed_query()
     }
 
     /// The full URL at `endpoint` (`scheme://host`, with or without a trailing `/`).
     pub fn url(&self, endpoint: &str) -> String {
-        url(endpoint, &self.query)
+        url(endpoint, self.query())
     }
 
     /// The request as an [`http::Request`] for any HTTP client: the method, the URL at
@@ -267,7 +282,7 @@ impl SignedRequest {
                     .with_detail(e.to_string())
             })?;
         let mut request = http::Request::new(Vec::new());
-        *request.method_mut() = match self.method {
+        *request.method_mut() = match self.method() {
             Method::Get => http::Method::GET,
             Method::Post => http::Method::POST,
         };
@@ -280,7 +295,7 @@ impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
-            .field("query", &redact::Query(&self.query))
+            .field("query", &redact::Query(self.query()))
             .field("stages", &self.stages)
             .finish()
     }

@@ -121,21 +121,24 @@ impl ResponseDecoder {
     }
 }
 
+/// `json` anywhere in the content type (any case) means JSON; else `xml` means XML. One
+/// pass, without lowercasing a copy: decoding allocates only for values.
 fn format_of_content_type(content_type: &str) -> Option<Format> {
-    // Case-insensitive without lowercasing a copy: decoding allocates only for values.
-    let has = |word: &str| {
-        content_type
-            .as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let bytes = content_type.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    if has("json") {
-        Some(Format::Json)
-    } else if has("xml") {
-        Some(Format::Xml)
-    } else {
-        None
+    let mut xml = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b | 0x20 {
+            b'j' if at(i, b"json") => return Some(Format::Json),
+            b'x' => xml = xml || at(i, b"xml"),
+            _ => {}
+        }
     }
+    xml.then_some(Format::Xml)
 }
 
 fn first_significant(body: &[u8]) -> usize {

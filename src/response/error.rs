@@ -49,8 +49,11 @@ impl fmt::Display for DecodeErrorKind {
 /// Displays as `type_mismatch: TotalCount: expected a number, found "three" at line 1
 /// column 32 (byte 31)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", Shown(self))]
-pub struct DecodeError {
+pub struct DecodeError(Box<Detail>);
+
+/// Boxed, so that the decoders' `Result`s stay the size of their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Detail {
     kind: DecodeErrorKind,
     field: Option<Box<str>>,
     offset: usize,
@@ -73,14 +76,14 @@ impl DecodeError {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        Self {
+        Self(Box::new(Detail {
             kind,
             field: None,
             offset,
             line,
             column: offset - line_start + 1,
             message: message.into(),
-        }
+        }))
     }
 
     /// From a 1-based line and column (in bytes), as serde_json reports them.
@@ -101,62 +104,55 @@ impl DecodeError {
 
     /// Names the field the error happened in, unless an inner one is named already.
     pub(crate) fn in_field(mut self, field: &str) -> Self {
-        if self.field.is_none() {
-            self.field = Some(field.into());
+        if self.0.field.is_none() {
+            self.0.field = Some(field.into());
         }
         self
     }
 
     /// The coarse reason.
     pub fn kind(&self) -> DecodeErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The innermost field (element or key name) the problem is in, if any.
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.0.field.as_deref()
     }
 
     /// Byte offset in the body where the problem was found.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.0.offset
     }
 
     /// 1-based line of [`offset`](Self::offset).
     pub fn line(&self) -> usize {
-        self.line
+        self.0.line
     }
 
     /// 1-based column, in bytes, of [`offset`](Self::offset).
     pub fn column(&self) -> usize {
-        self.column
+        self.0.column
     }
 
     /// What was wrong, without the field and the position.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
-/// `Display` for [`DecodeError`], through thiserror's `#[error]`.
-struct Shown<'e>(&'e DecodeError);
-
-impl fmt::Display for Shown<'_> {
+impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        display(self.0, f)
+        write!(f, "{}: ", self.0.kind)?;
+        if let Some(field) = &self.0.field {
+            write!(f, "{field}: ")?;
+        }
+        write!(
+            f,
+            "{} at line {} column {} (byte {})",
+            self.0.message, self.0.line, self.0.column, self.0.offset
+        )
     }
-}
-
-fn display(e: &DecodeError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    write!(f, "{}: ", e.kind)?;
-    if let Some(field) = &e.field {
-        write!(f, "{field}: ")?;
-    }
-    write!(
-        f,
-        "{} at line {} column {} (byte {})",
-        e.message, e.line, e.column, e.offset
-    )
 }
 
 /// Why a response was not a success: the service said no, or the body could not be read.

@@ -125,6 +125,17 @@ impl ErrorCode {
 /// `AuthPrincipalType`, `AuthPrincipalOwnerId`, `AuthPrincipalDisplayName`,
 /// `NoPermissionType`, `PolicyType`, `EncodedDiagnosticMessage`, but the service may send
 /// others). Keys are unique and kept in byte order; a key given twice keeps its last value.
+///
+/// ```
+/// use ecs_ramrole::{Action, ResponseDecoder};
+///
+/// let body = br#"{"Code":"Forbidden.RAM","AccessDeniedDetail":
+///     {"AuthAction":"ecs:AttachInstanceRamRole","NoPermissionType":"ImplicitDeny","UserId":123}}"#;
+/// let e = ResponseDecoder::new(Action::AttachInstanceRamRole).decode_error(403, None, body);
+/// let detail = e.access_denied_detail.unwrap();
+/// assert_eq!(detail.auth_action(), Some("ecs:AttachInstanceRamRole"));
+/// assert_eq!(detail.get("UserId").unwrap().to_json(), "123");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AccessDeniedDetail {
     entries: BTreeMap<String, DetailValue>,
@@ -267,7 +278,6 @@ impl AccessDeniedDetail {
 /// Every field but the status is optional: a gateway's HTML page or an empty body still
 /// yields a `ServiceError`, carrying only the status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", Shown(self))]
 #[non_exhaustive]
 pub struct ServiceError {
     /// The HTTP status.
@@ -315,6 +325,15 @@ impl ServiceError {
     /// `ServiceUnavailable` whatever the status, and the known codes marked retryable
     /// ([`ErrorCode::is_retryable`]: `SignatureNonceUsed`, `OperationConflict`, ...). An
     /// unknown code on another 4xx is not.
+    ///
+    /// ```
+    /// use ecs_ramrole::{ErrorCode, ServiceError};
+    ///
+    /// let throttled = ServiceError::new(400, "Throttling.User".parse().unwrap());
+    /// assert!(throttled.is_retryable());
+    /// assert!(ServiceError::new(503, ErrorCode::parse("Anything")).is_retryable());
+    /// assert!(!ServiceError::new(404, ErrorCode::InvalidRamRoleNotFound).is_retryable());
+    /// ```
     pub fn is_retryable(&self) -> bool {
         self.http_status == 429
             || self.http_status >= 500
@@ -336,25 +355,18 @@ impl ServiceError {
     }
 }
 
-/// `Display` for [`ServiceError`], through thiserror's `#[error]`.
-struct Shown<'e>(&'e ServiceError);
-
-impl fmt::Display for Shown<'_> {
+impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        display(self.0, f)
+        write!(f, "the service answered HTTP {}", self.http_status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId {id})")?;
+        }
+        Ok(())
     }
-}
-
-fn display(e: &ServiceError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    write!(f, "the service answered HTTP {}", e.http_status)?;
-    if let Some(code) = &e.code {
-        write!(f, " {code}")?;
-    }
-    if let Some(message) = &e.message {
-        write!(f, ": {message}")?;
-    }
-    if let Some(id) = &e.request_id {
-        write!(f, " (RequestId {id})")?;
-    }
-    Ok(())
 }

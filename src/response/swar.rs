@@ -47,3 +47,32 @@ pub(crate) fn find(
         .position(|&b| byte(b))
         .map(|i| at + i)
 }
+
+/// The first eight bytes of `bytes` as a little-endian word, `fill` past its end. The
+/// read has a fixed length, so short texts of varying lengths cost no mispredicted loop
+/// exits.
+#[inline(always)]
+pub(crate) fn head(bytes: &[u8], fill: u8) -> u64 {
+    let mut word = [fill; 8];
+    for (i, slot) in word.iter_mut().enumerate() {
+        *slot = bytes.get(i).copied().unwrap_or(fill);
+    }
+    u64::from_le_bytes(word)
+}
+
+/// Whether any byte of `bytes` is flagged by `word` (which must be nonzero exactly when
+/// some byte of its argument matches, and zero for `fill` bytes). Texts of up to 16
+/// bytes take one or two fixed-length word reads (the second may overlap the first).
+#[inline(always)]
+pub(crate) fn any(
+    bytes: &[u8],
+    fill: u8,
+    word: impl Fn(u64) -> u64,
+    byte: impl Fn(u8) -> bool,
+) -> bool {
+    match bytes.len() {
+        0..=8 => word(head(bytes, fill)) != 0,
+        9..=16 => word(head(bytes, fill)) | word(head(&bytes[bytes.len() - 8..], fill)) != 0,
+        _ => find(bytes, word, byte).is_some(),
+    }
+}

@@ -12,14 +12,6 @@ use crate::request::Action;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 
-/// A structural event: what the decoder acts on once comments, processing instructions
-/// and whitespace are set aside.
-enum Node<'a> {
-    Start(BytesStart<'a>),
-    Empty(BytesStart<'a>),
-    End,
-}
-
 struct Decoder<'a> {
     reader: Reader<&'a [u8]>,
     /// The whole body, for positions; `text` starts `base` bytes into it (after a BOM).
@@ -108,19 +100,10 @@ pub(crate) fn decode_error(status: u16, body: &[u8], limits: Limits) -> Option<S
     Some(e)
 }
 
+/// An element's name without its namespace prefix.
 fn local<'b>(start: &'b BytesStart<'_>) -> &'b str {
-    // `local_name()` without its `memchr` call: names are short, and this runs once per
-    // element.
     let name = start.name().into_inner();
-    match colon(name.as_bytes()) {
-        Some(colon) => &name[colon + 1..],
-        None => name,
-    }
-}
-
-/// The first `:` in `name`.
-fn colon(name: &[u8]) -> Option<usize> {
-    swar::find(name, |w| swar::equal(w, b':'), |b| b == b':')
+    name.split_once(':').map_or(name, |(_, local)| local)
 }
 
 /// Whether a start tag was `<x/>` (nothing inside) or `<x>` (content follows).
@@ -167,38 +150,55 @@ impl<'a> Decoder<'a> {
         self.error_at(kind, self.event_at, message)
     }
 
-    /// The next raw event, with quick-xml's own errors and the forbidden constructs turned
-    /// into decode errors, and the nesting depth tracked.
+    /// The next raw event, quick-xml's own errors turned into decode errors. Each caller
+    /// matches the event anyway, so the checks of a start tag ([`Self::open`]) and of an
+    /// end tag ([`Self::close`]) are made there, once.
     #[inline(always)]
     fn event(&mut self) -> Result<Event<'a>> {
         self.event_at = pos(self.reader.buffer_position());
-        let event = self.reader.read_event().map_err(|e| {
+        self.reader.read_event().map_err(|e| {
             let at = pos(self.reader.error_position());
             self.error_at(Kind::MalformedBody, at, e.to_string())
-        })?;
-        match &event {
-            Event::DocType(_) => {
+        })
+    }
+
+    /// A start tag: its attributes are well-formed, and `<x>` opens a level within
+    /// [`Limits::max_depth`].
+    #[inline(always)]
+    fn open(&mut self, start: &BytesStart<'_>, open: Open) -> Result<()> {
+        self.check_attributes(start)?;
+        if open == Open::Content {
+            self.depth += 1;
+            if self.depth > self.limits.max_depth {
                 return Err(self.error_at_event(
-                    Kind::ForbiddenConstruct,
-                    "DOCTYPE is not allowed (entities are never expanded)",
+                    Kind::LimitExceeded,
+                    format!("elements nest deeper than {}", self.limits.max_depth),
                 ));
             }
-            Event::Start(start) | Event::Empty(start) => {
-                self.check_attributes(start)?;
-                if matches!(event, Event::Start(_)) {
-                    self.depth += 1;
-                    if self.depth > self.limits.max_depth {
-                        return Err(self.error_at_event(
-                            Kind::LimitExceeded,
-                            format!("elements nest deeper than {}", self.limits.max_depth),
-                        ));
-                    }
-                }
-            }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            _ => {}
         }
-        Ok(event)
+        Ok(())
+    }
+
+    /// An end tag: back up one level.
+    #[inline(always)]
+    fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// The error for an event no caller expects where it stands: a DOCTYPE (anywhere:
+    /// entities are never expanded), a second XML declaration, the end of the body.
+    #[cold]
+    fn misplaced(&self, event: &Event<'_>) -> DecodeError {
+        match event {
+            Event::DocType(_) => self.error_at_event(
+                Kind::ForbiddenConstruct,
+                "DOCTYPE is not allowed (entities are never expanded)",
+            ),
+            Event::Eof => {
+                self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
+            }
+            _ => self.error_at_event(Kind::MalformedBody, "an XML declaration inside an element"),
+        }
     }
 
     /// Attributes are ignored, but a malformed one still makes the body malformed.
@@ -218,36 +218,18 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    /// The next start, empty or end tag. Whitespace, comments and processing
-    /// instructions are skipped; other content here is misplaced.
-    #[inline(always)]
-    fn node(&mut self) -> Result<Node<'a>> {
-        loop {
-            match self.event()? {
-                Event::Start(e) => return Ok(Node::Start(e)),
-                Event::Empty(e) => return Ok(Node::Empty(e)),
-                Event::End(_) => return Ok(Node::End),
-                Event::Text(t) if is_xml_space(&t) => {}
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                    return Err(self.error_at_event(
-                        Kind::UnexpectedShape,
-                        "text where only elements are expected",
-                    ));
-                }
-                // (A DOCTYPE never gets here: `event` refuses it.)
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(self.error_at_event(
-                        Kind::MalformedBody,
-                        "an XML declaration is only allowed at the start",
-                    ));
-                }
-                Event::Eof => {
-                    return Err(
-                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
-                    );
-                }
-            }
+    /// An event between elements other than a tag: whitespace, comments and processing
+    /// instructions pass; other content here is misplaced.
+    #[cold]
+    fn between_elements(&self, event: Event<'a>) -> Result<()> {
+        match event {
+            Event::Text(t) if is_xml_space(&t) => Ok(()),
+            Event::Comment(_) | Event::PI(_) => Ok(()),
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => Err(self.error_at_event(
+                Kind::UnexpectedShape,
+                "text where only elements are expected",
+            )),
+            other => Err(self.misplaced(&other)),
         }
     }
 
@@ -257,8 +239,15 @@ impl<'a> Decoder<'a> {
         loop {
             let event = self.event()?;
             match event {
-                Event::Start(e) => return Ok((e, false)),
-                Event::Empty(e) => return Ok((e, true)),
+                Event::Start(e) => {
+                    self.open(&e, Open::Content)?;
+                    return Ok((e, false));
+                }
+                Event::Empty(e) => {
+                    self.open(&e, Open::Empty)?;
+                    return Ok((e, true));
+                }
+                Event::DocType(_) => return Err(self.misplaced(&event)),
                 Event::Decl(_) if first => {}
                 Event::Text(t) if is_xml_space(&t) => {}
                 Event::Comment(_) | Event::PI(_) => {}
@@ -284,6 +273,7 @@ impl<'a> Decoder<'a> {
                 Event::Eof => return Ok(()),
                 Event::Text(t) if is_xml_space(&t) => {}
                 Event::Comment(_) | Event::PI(_) => {}
+                event @ Event::DocType(_) => return Err(self.misplaced(&event)),
                 _ => {
                     return Err(
                         self.error_at_event(Kind::MalformedBody, "content after the root element")
@@ -302,13 +292,32 @@ impl<'a> Decoder<'a> {
         mut field: impl FnMut(&mut Self, &str, Open) -> Option<Result<()>>,
     ) -> Result<()> {
         loop {
-            let (start, open) = match self.node()? {
-                Node::End => return Ok(()),
-                Node::Start(e) => (e, Open::Content),
-                Node::Empty(e) => (e, Open::Empty),
+            let (start, open) = match self.event()? {
+                Event::Start(e) => (e, Open::Content),
+                Event::Empty(e) => (e, Open::Empty),
+                Event::End(_) => {
+                    self.close();
+                    return Ok(());
+                }
+                // Indentation, in pretty-printed bodies.
+                Event::Text(t) if is_xml_space(&t) => continue,
+                other => {
+                    self.between_elements(other)?;
+                    continue;
+                }
             };
-            let name = local(&start);
-            match field(self, name, open) {
+            self.open(&start, open)?;
+            // The prefix is looked for only when the name is not known as it stands:
+            // prefixed names are rare, and this runs once per element.
+            let mut name = start.name().into_inner();
+            let mut read = field(self, name, open);
+            if read.is_none()
+                && let Some((_, local)) = name.split_once(':')
+            {
+                name = local;
+                read = field(self, name, open);
+            }
+            match read {
                 Some(read) => read.map_err(|e| e.in_field(name))?,
                 None => self.skip(open)?,
             }
@@ -375,9 +384,34 @@ impl<'a> Decoder<'a> {
         if open == Open::Empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut acc: Option<Cow<'a, str>> = None;
+        // The usual field is one text event and the end tag: no accumulator for it.
+        let first = match self.event()? {
+            Event::Text(t) => self.checked_text(t.into_inner())?,
+            Event::End(_) => {
+                self.close();
+                return Ok(Cow::Borrowed(""));
+            }
+            other => return self.text_pieces(None, other),
+        };
+        self.check_length(&first)?;
+        match self.event()? {
+            Event::End(_) => {
+                self.close();
+                Ok(first)
+            }
+            other => self.text_pieces(Some(first), other),
+        }
+    }
+
+    /// The rest of a text field from `event` on: more text, CDATA, references,
+    /// comments, up to the end tag.
+    fn text_pieces(
+        &mut self,
+        mut acc: Option<Cow<'a, str>>,
+        mut event: Event<'a>,
+    ) -> Result<Cow<'a, str>> {
         loop {
-            let piece: Cow<'a, str> = match self.event()? {
+            let piece: Cow<'a, str> = match event {
                 Event::Text(t) => self.checked_text(t.into_inner())?,
                 Event::CData(c) => self.checked_text(c.into_inner())?,
                 Event::GeneralRef(r) => {
@@ -385,46 +419,56 @@ impl<'a> Decoder<'a> {
                     owned(&mut acc, ch.len_utf8()).push(ch);
                     Cow::Borrowed("")
                 }
-                Event::End(_) => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Start(_) | Event::Empty(_) => {
+                Event::End(_) => {
+                    self.close();
+                    return Ok(acc.unwrap_or(Cow::Borrowed("")));
+                }
+                Event::Comment(_) | Event::PI(_) => Cow::Borrowed(""),
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let open = if matches!(event, Event::Start(_)) {
+                        Open::Content
+                    } else {
+                        Open::Empty
+                    };
+                    self.open(e, open)?;
                     return Err(
                         self.error_at_event(Kind::TypeMismatch, "an element inside a text field")
                     );
                 }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(self.error_at_event(
-                        Kind::MalformedBody,
-                        "an XML declaration inside an element",
-                    ));
-                }
-                Event::Eof => {
-                    return Err(
-                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
-                    );
+                Event::Decl(_) | Event::DocType(_) | Event::Eof => {
+                    return Err(self.misplaced(&event));
                 }
             };
             if !piece.is_empty() {
                 append(&mut acc, piece);
             }
-            if acc
-                .as_ref()
-                .is_some_and(|s| s.len() > self.limits.max_string_bytes)
-            {
-                return Err(self.error_at_event(
-                    Kind::LimitExceeded,
-                    format!(
-                        "a string is longer than {} bytes",
-                        self.limits.max_string_bytes
-                    ),
-                ));
+            if let Some(text) = &acc {
+                self.check_length(text)?;
             }
+            event = self.event()?;
         }
+    }
+
+    fn check_length(&self, text: &str) -> Result<()> {
+        if text.len() > self.limits.max_string_bytes {
+            return Err(self.error_at_event(
+                Kind::LimitExceeded,
+                format!(
+                    "a string is longer than {} bytes",
+                    self.limits.max_string_bytes
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A piece of text or CDATA, EOL-normalized; a character XML 1.0 does not allow is
     /// `malformed_body`, written raw or as a reference alike.
+    #[inline(always)]
     fn checked_text(&self, text: Cow<'a, str>) -> Result<Cow<'a, str>> {
+        if !suspect(text.as_bytes()) {
+            return Ok(text);
+        }
         eols(text).map_err(|c| {
             self.error_at_event(
                 Kind::MalformedBody,
@@ -551,23 +595,26 @@ impl<'a> Decoder<'a> {
         if open == Open::Empty {
             return Ok(());
         }
-        let depth = self.depth;
+        let mut nested = 0_usize;
         loop {
             match self.event()? {
-                Event::End(_) if self.depth < depth => return Ok(()),
+                Event::Start(e) => {
+                    self.open(&e, Open::Content)?;
+                    nested += 1;
+                }
+                Event::Empty(e) => self.open(&e, Open::Empty)?,
+                Event::End(_) => {
+                    self.close();
+                    match nested.checked_sub(1) {
+                        Some(n) => nested = n,
+                        None => return Ok(()),
+                    }
+                }
                 Event::GeneralRef(r) => {
                     self.resolve(&r)?;
                 }
-                Event::Eof => {
-                    return Err(
-                        self.error_at_event(Kind::MalformedBody, "the body ends inside an element")
-                    );
-                }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(self.error_at_event(
-                        Kind::MalformedBody,
-                        "an XML declaration inside an element",
-                    ));
+                event @ (Event::Eof | Event::Decl(_) | Event::DocType(_)) => {
+                    return Err(self.misplaced(&event));
                 }
                 _ => {}
             }
@@ -601,12 +648,12 @@ fn eols(text: Cow<'_, str>) -> std::result::Result<Cow<'_, str>, char> {
 /// Whether `bytes` holds a C0 control (CR, LF and tab included) or 0xEF, the lead byte
 /// of U+FFFE and U+FFFF: only then does the text need a closer look.
 fn suspect(bytes: &[u8]) -> bool {
-    swar::find(
+    swar::any(
         bytes,
+        b'a',
         |w| swar::below(w, 0x20) | swar::equal(w, 0xEF),
         |b| b < 0x20 || b == 0xEF,
     )
-    .is_some()
 }
 
 /// Appends a piece of text: a single piece stays as it came (borrowed when it needed no
@@ -643,9 +690,18 @@ fn is_xml_space_char(c: char) -> bool {
 }
 
 fn is_xml_space(text: &str) -> bool {
-    // XML whitespace is ASCII, and no byte of a multi-byte character is ASCII.
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    // XML whitespace is ASCII, and no byte of a multi-byte character is ASCII. The usual
+    // indentation is short: eight bytes at a time, without a loop exit per length.
+    let bytes = text.as_bytes();
+    if bytes.len() <= 8 {
+        let word = swar::head(bytes, b' ').to_le_bytes();
+        return word.iter().fold(true, |all, &b| all & is_xml_space_byte(b));
+    }
+    bytes.iter().all(|&b| is_xml_space_byte(b))
+}
+
+fn is_xml_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// XML 1.0 `Char`: what a character reference may name.
@@ -655,20 +711,18 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn colon_finds_the_first_colon_at_every_position() {
-        for len in 0..20 {
+    fn is_xml_space_matches_the_plain_scan() {
+        for len in 0..24 {
             for at in 0..len {
-                for b in [b':', b';', b'9', 0xBA, 0x3A ^ 0x80] {
-                    let mut name = vec![b'a'; len];
-                    name[at] = b;
-                    if at + 2 < len {
-                        name[at + 2] = b':';
-                    }
-                    let want = name.iter().position(|&c| c == b':');
-                    assert_eq!(colon(&name), want, "{name:?}");
+                for b in 0..=255u8 {
+                    let mut text = vec![b' '; len];
+                    text[at] = b;
+                    let Ok(text) = String::from_utf8(text) else {
+                        continue;
+                    };
+                    let plain = text.bytes().all(|b| b" \t\r\n".contains(&b));
+                    assert_eq!(super::is_xml_space(&text), plain, "{text:?}");
                 }
             }
         }

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, percent_decode_str, percent_encode_byte};
+use percent_encoding::{AsciiSet, percent_decode_str};
 
 /// The unreserved punctuation; with ASCII letters and digits, the bytes that stay literal.
 const UNRESERVED_PUNCTUATION: &[u8; 4] = b"-_.~";
@@ -29,6 +29,37 @@ const LITERAL: [bool; 256] = {
     table
 };
 
+/// Every byte's escape `%XY` (uppercase hex) at `3 * b`, and the escape of that escape
+/// (`%` is `%25`, hex digits stay) at `5 * b`, as text so that the encoder writes `str`s.
+static ESCAPES: (&str, &str) = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const TABLES: ([u8; 3 * 256], [u8; 5 * 256]) = {
+        let (mut once, mut twice) = ([0; 3 * 256], [0; 5 * 256]);
+        let mut b = 0;
+        while b < 256 {
+            let (hi, lo) = (HEX[b >> 4], HEX[b & 15]);
+            (once[3 * b], once[3 * b + 1], once[3 * b + 2]) = (b'%', hi, lo);
+            (twice[5 * b], twice[5 * b + 1], twice[5 * b + 2]) = (b'%', b'2', b'5');
+            (twice[5 * b + 3], twice[5 * b + 4]) = (hi, lo);
+            b += 1;
+        }
+        (once, twice)
+    };
+    match (
+        std::str::from_utf8(&TABLES.0),
+        std::str::from_utf8(&TABLES.1),
+    ) {
+        (Ok(once), Ok(twice)) => (once, twice),
+        _ => panic!("escapes are ASCII"),
+    }
+};
+
+/// The escape of `b`: `%XY`.
+fn escape(b: u8) -> &'static str {
+    let at = 3 * usize::from(b);
+    &ESCAPES.0[at..at + 3]
+}
+
 /// The same set for the `percent-encoding` crate: every byte except the unreserved ones
 /// is encoded.
 pub const RPC_ENCODE_SET: &AsciiSet = &{
@@ -44,6 +75,10 @@ pub const RPC_ENCODE_SET: &AsciiSet = &{
 };
 
 /// Percent-encodes `s` by the RPC rule.
+///
+/// ```
+/// assert_eq!(ecs_ramrole::percent_encode("a b*c~阿"), "a%20b%2Ac~%E9%98%BF");
+/// ```
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
     encode_into(&mut out, s);
@@ -53,12 +88,12 @@ pub fn percent_encode(s: &str) -> String {
 /// Appends the encoding of `s` to `out`.
 pub(crate) fn encode_into(out: &mut String, s: &str) {
     let mut encoder = Encoder::<false> {
-        once: std::mem::take(out).into_bytes(),
-        twice: Vec::new(),
+        once: std::mem::take(out),
+        twice: String::new(),
     };
     encoder.reserve(s.len());
     encoder.push(s);
-    *out = ascii(encoder.once);
+    *out = encoder.once;
 }
 
 /// Writes `enc(x)` and, when `TWICE`, `enc(enc(x))` beside it, in one pass over `x`: the
@@ -67,8 +102,8 @@ pub(crate) fn encode_into(out: &mut String, s: &str) {
 /// escape (`%` is `%25`, hex digits stay) to the second.
 #[derive(Debug, Default)]
 pub(crate) struct Encoder<const TWICE: bool> {
-    pub(crate) once: Vec<u8>,
-    pub(crate) twice: Vec<u8>,
+    pub(crate) once: String,
+    pub(crate) twice: String,
 }
 
 impl<const TWICE: bool> Encoder<TWICE> {
@@ -84,46 +119,45 @@ impl<const TWICE: bool> Encoder<TWICE> {
 
     /// Appends the encodings of `s`.
     pub(crate) fn push(&mut self, s: &str) {
-        let bytes = s.as_bytes();
         let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        for (i, &b) in s.as_bytes().iter().enumerate() {
             if !LITERAL[usize::from(b)] {
-                // Escapes often come in a row (`","` between IDs): no empty copies.
+                // Escapes often come in a row (`","` between IDs): no empty copies. A
+                // literal run is ASCII followed by ASCII or a character's first byte, so
+                // both of its ends are char boundaries.
                 if run < i {
-                    self.literal(&bytes[run..i]);
+                    self.literal(&s[run..i]);
                 }
                 self.escape(b);
                 run = i + 1;
             }
         }
-        self.literal(&bytes[run..]);
+        self.literal(&s[run..]);
     }
 
     /// Appends an already encoded separator (`&`, `=`): itself to the first output, its
     /// escape to the second.
     pub(crate) fn separator(&mut self, b: u8) {
-        self.once.push(b);
+        self.once.push(char::from(b));
         if TWICE {
-            self.twice
-                .extend_from_slice(percent_encode_byte(b).as_bytes());
+            self.twice.push_str(escape(b));
         }
     }
 
     #[inline(always)]
-    fn literal(&mut self, run: &[u8]) {
-        self.once.extend_from_slice(run);
+    fn literal(&mut self, run: &str) {
+        self.once.push_str(run);
         if TWICE {
-            self.twice.extend_from_slice(run);
+            self.twice.push_str(run);
         }
     }
 
     #[inline(always)]
     fn escape(&mut self, b: u8) {
-        let escape = percent_encode_byte(b).as_bytes();
-        self.once.extend_from_slice(escape);
+        self.once.push_str(escape(b));
         if TWICE {
-            self.twice.extend_from_slice(b"%25");
-            self.twice.extend_from_slice(&escape[1..]);
+            let at = 5 * usize::from(b);
+            self.twice.push_str(&ESCAPES.1[at..at + 5]);
         }
     }
 }
@@ -139,7 +173,7 @@ pub(crate) fn canonicalize<'a, const TWICE: bool>(
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut encoder = Encoder::<TWICE>::default();
     if TWICE {
-        encoder.twice.extend_from_slice(twice_prefix.as_bytes());
+        encoder.twice.push_str(twice_prefix);
     }
     encoder.reserve(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (name, value)) in pairs.into_iter().enumerate() {
@@ -155,13 +189,7 @@ pub(crate) fn canonicalize<'a, const TWICE: bool>(
 
 /// The canonical query of (name, unencoded value) pairs.
 pub(crate) fn canonical_query(params: &[(&str, Cow<'_, str>)]) -> String {
-    ascii(canonicalize::<false>(params.iter().map(|(k, v)| (*k, v.as_ref())), "").once)
-}
-
-/// Text built by the encoder: valid UTF-8 (a `String`'s bytes, or nothing) followed by
-/// ASCII, so the check cannot fail.
-pub(crate) fn ascii(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|_| unreachable!("percent-encoded text is ASCII"))
+    canonicalize::<false>(params.iter().map(|(k, v)| (*k, v.as_ref())), "").once
 }
 
 /// Why a form component could not be decoded, and the byte offset (within the component)
@@ -250,11 +278,11 @@ mod tests {
     /// Both outputs of the encoder for `s` pushed twice with a separator between.
     fn both(s: &str) -> (String, String) {
         let mut e = Encoder::<true>::default();
-        e.twice.extend_from_slice(b"B&%2F&");
+        e.twice.push_str("B&%2F&");
         e.push(s);
         e.separator(b'&');
         e.push(s);
-        (ascii(e.once), ascii(e.twice))
+        (e.once, e.twice)
     }
 
     #[test]
@@ -297,10 +325,7 @@ mod tests {
             assert_eq!(percent_encode(&s), once, "{c:?}");
             let mut e = Encoder::<true>::default();
             e.push(&s);
-            assert_eq!(
-                (ascii(e.once), ascii(e.twice)),
-                (once.clone(), reference(&once))
-            );
+            assert_eq!((e.once, e.twice), (once.clone(), reference(&once)));
         }
     }
 

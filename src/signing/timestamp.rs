@@ -12,6 +12,16 @@ const PARAM: &str = "Timestamp";
 ///
 /// The library never reads the clock: the caller passes the time in, either as text
 /// ([`Timestamp::parse`]) or as a [`SystemTime`] ([`Timestamp::from_system_time`]).
+///
+/// ```
+/// use ecs_ramrole::{RequestErrorKind, Timestamp};
+///
+/// let t: Timestamp = "2016-02-23T12:46:24Z".parse()?;
+/// assert_eq!(Timestamp::from_unix_seconds(1_456_231_584), Some(t));
+/// let err = "2016-02-30T12:46:24Z".parse::<Timestamp>().unwrap_err();
+/// assert_eq!((err.kind(), err.offset()), (RequestErrorKind::Malformed, Some(8)));
+/// # Ok::<(), ecs_ramrole::RequestError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp(Box<str>);
 

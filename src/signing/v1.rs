@@ -9,7 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use super::credentials::AccessKeySecret;
-use super::percent::{self, ascii};
+use super::percent;
 use crate::request::{Method, RequestError, RequestErrorKind};
 
 type HmacSha1 = Hmac<Sha1>;
@@ -37,7 +37,10 @@ pub(crate) const PARAMS: &[&str] = &[
 /// string-to-sign.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignatureStages {
-    canonical_query: String,
+    /// The canonical query, then `&Signature=` and the encoded signature: the wire query,
+    /// built in place so the canonical query is not copied.
+    signed_query: String,
+    canonical_len: usize,
     string_to_sign: String,
     signature: String,
 }
@@ -45,7 +48,12 @@ pub struct SignatureStages {
 impl SignatureStages {
     /// `enc(k1)=enc(v1)&…`, sorted by raw name, `Signature` excluded.
     pub fn canonical_query(&self) -> &str {
-        &self.canonical_query
+        &self.signed_query[..self.canonical_len]
+    }
+
+    /// The wire query: the canonical query followed by `&Signature=<encoded signature>`.
+    pub fn signed_query(&self) -> &str {
+        &self.signed_query
     }
 
     /// `METHOD&%2F&` + enc(canonical query).
@@ -64,7 +72,7 @@ impl std::fmt::Debug for SignatureStages {
         f.debug_struct("SignatureStages")
             .field(
                 "canonical_query",
-                &super::redact::Query(&self.canonical_query),
+                &super::redact::Query(self.canonical_query()),
             )
             .field(
                 "string_to_sign",
@@ -80,6 +88,25 @@ impl std::fmt::Debug for SignatureStages {
 ///
 /// `params` are unencoded (name, value) pairs, `Signature` excluded; empty values are
 /// signed as `name=`. Order does not matter: they are sorted by name, byte-wise.
+///
+/// ```
+/// use ecs_ramrole::{AccessKeySecret, Method, sign_params};
+///
+/// // The documented DescribeRegions example (protocol.md §2.2).
+/// let params = [
+///     ("AccessKeyId", "testid"),
+///     ("Action", "DescribeRegions"),
+///     ("Format", "XML"),
+///     ("SignatureMethod", "HMAC-SHA1"),
+///     ("SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"),
+///     ("SignatureVersion", "1.0"),
+///     ("Timestamp", "2016-02-23T12:46:24Z"),
+///     ("Version", "2014-05-26"),
+/// ];
+/// let stages = sign_params(Method::Get, &params, &AccessKeySecret::new("testsecret")?);
+/// assert_eq!(stages.signature(), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
+/// # Ok::<(), ecs_ramrole::RequestError>(())
+/// ```
 pub fn sign_params<K, V>(
     method: Method,
     params: &[(K, V)],
@@ -110,10 +137,14 @@ fn stages<'a>(
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
     secret: &AccessKeySecret,
 ) -> SignatureStages {
-    let (canonical_query, string_to_sign) = string_to_sign(method, params);
+    let (mut signed_query, string_to_sign) = string_to_sign(method, params);
     let signature = BASE64.encode(mac(secret, &string_to_sign).finalize().into_bytes());
+    let canonical_len = signed_query.len();
+    signed_query.push_str("&Signature=");
+    percent::encode_into(&mut signed_query, &signature);
     SignatureStages {
-        canonical_query,
+        signed_query,
+        canonical_len,
         string_to_sign,
         signature,
     }
@@ -130,7 +161,7 @@ fn string_to_sign<'a>(
         Method::Post => "POST&%2F&",
     };
     let encoder = percent::canonicalize::<true>(params, prefix);
-    (ascii(encoder.once), ascii(encoder.twice))
+    (encoder.once, encoder.twice)
 }
 
 /// HMAC-SHA1 over the string-to-sign, keyed with `secret&`.

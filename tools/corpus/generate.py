@@ -54,14 +54,15 @@ DOC_SIGNING = {
     "nonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
 }
 
-OPERATION_PARAMS = {
-    "AttachInstanceRamRole": ["RegionId", "RamRoleName", "InstanceIds", "Policy", "OwnerId", "ResourceOwnerId", "ResourceOwnerAccount"],
-    "DetachInstanceRamRole": ["RegionId", "InstanceIds", "RamRoleName", "OwnerId", "ResourceOwnerId", "ResourceOwnerAccount"],
-}
+# Each operation's parameters: the crate's one schema, as `ecs-ramrole schema` writes it.
+with open(os.path.join(ROOT, "schema", "operations.json"), encoding="utf-8") as f:
+    OPERATION_PARAMS = {op: [p["name"] for p in params] for op, params in json.load(f)["operations"].items()}
 
 
 def expected_request(op, params, context):
     """The expected request verdict, computed from the protocol rules."""
+    unknown = set(params) - set(OPERATION_PARAMS[op])
+    assert not unknown, f"{op} has no parameter {unknown}: a request case must expect a reject"
     wire = {"Action": op, "Version": "2014-05-26"}
     if context.get("format"):
         wire["Format"] = context["format"]

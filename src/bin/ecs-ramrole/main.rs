@@ -5,6 +5,7 @@
 //!   one JSON verdict on stdout.
 //! - `example`: encode and sign the documented AttachInstanceRamRole example and print
 //!   every stage.
+//! - `schema`: every operation's parameters as JSON.
 
 // The library is pure and its lint forbids IO; this command reads files and runs
 // adapters by design.
@@ -42,6 +43,8 @@ enum Command {
     Example,
     /// Adapter protocol 1: read one JSON envelope on stdin, write one JSON verdict on stdout.
     Adapter,
+    /// Print every operation's parameter schema as JSON (corpus/schema/operations.json).
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,10 @@ fn main() -> ExitCode {
         Command::Check(options) => check::run(&options),
         Command::Example => example(),
         Command::Adapter => run_adapter(),
+        Command::Schema => {
+            println!("{:#}", ecs_ramrole::conformance::parameter_schema());
+            ExitCode::SUCCESS
+        }
     }
 }
 
