@@ -27,7 +27,7 @@ fn is_case_file(path: &Path) -> bool {
         .as_os_str()
         .to_string_lossy()
         .into_owned();
-    matches!(top.as_str(), "request" | "sign" | "response")
+    ecs_ramrole::conformance::KINDS.contains(&top.as_str())
         && path.extension().is_some_and(|e| e == "json")
         && !path.to_string_lossy().contains(".body.")
 }
@@ -72,19 +72,23 @@ fn body(path: &Path, case: &Case) -> Option<Vec<u8>> {
 
 #[test]
 fn every_case_passes_against_this_library() {
-    insta::glob!("../corpus", "{request,sign,response}/**/*.json", |path| {
-        if !is_case_file(path) {
-            return; // a .body.json sidecar
+    insta::glob!(
+        "../corpus",
+        "{request,sign,response,incoming}/**/*.json",
+        |path| {
+            if !is_case_file(path) {
+                return; // a .body.json sidecar
+            }
+            let case = Case::parse(&std::fs::read(path).unwrap()).unwrap();
+            let envelope = case.envelope(body(path, &case).as_deref()).to_string();
+            let verdict = adapter::handle(envelope.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: no verdict: {e}", case.id()));
+            match judge(case.expect(), &verdict) {
+                Judgement::Pass { .. } => {}
+                other => panic!("{}: {other}\nverdict: {verdict}", case.id()),
+            }
         }
-        let case = Case::parse(&std::fs::read(path).unwrap()).unwrap();
-        let envelope = case.envelope(body(path, &case).as_deref()).to_string();
-        let verdict = adapter::handle(envelope.as_bytes())
-            .unwrap_or_else(|e| panic!("{}: no verdict: {e}", case.id()));
-        match judge(case.expect(), &verdict) {
-            Judgement::Pass { .. } => {}
-            other => panic!("{}: {other}\nverdict: {verdict}", case.id()),
-        }
-    });
+    );
 }
 
 #[test]

@@ -51,7 +51,7 @@ impl Level {
 }
 
 /// The case kinds this corpus version has.
-pub const KINDS: &[&str] = &["request", "sign", "response"];
+pub const KINDS: &[&str] = &["request", "sign", "response", "incoming"];
 
 /// One corpus case, as read from its JSON file.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +94,7 @@ impl Case {
             return Err(CaseError::Unknown {
                 key: "kind",
                 value: kind,
-                allowed: "request, sign, response",
+                allowed: "request, sign, response, incoming",
             });
         }
         if !raw.get("expect").is_some_and(Value::is_object) {
@@ -113,7 +113,7 @@ impl Case {
         &self.id
     }
 
-    /// `request`, `sign` or `response`.
+    /// One of [`KINDS`].
     pub fn kind(&self) -> &str {
         &self.kind
     }

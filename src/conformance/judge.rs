@@ -70,6 +70,16 @@ pub fn judge(expect: &Value, verdict: &Value) -> Judgement {
     }
 }
 
+/// The stages a `signature` expectation may hold: V1's and V3's.
+const SIGNATURE_STAGES: &[&str] = &[
+    "canonical_query",
+    "canonical_request",
+    "hashed_canonical_request",
+    "string_to_sign",
+    "signature",
+    "authorization",
+];
+
 fn judge_one(expect: &Value, verdict: &Value) -> Result<(), String> {
     let outcome = expect.get("outcome").and_then(Value::as_str).unwrap_or("");
     let got = verdict.get("outcome").and_then(Value::as_str).unwrap_or("");
@@ -92,6 +102,12 @@ fn judge_one(expect: &Value, verdict: &Value) -> Result<(), String> {
             for key in ["method", "query"] {
                 same(key, &expect[key], verdict.get(key))?;
             }
+            // The wire of a V3 request: compared whenever the case has it.
+            for key in ["headers", "body"] {
+                if let Some(want) = expect.get(key) {
+                    same(key, want, verdict.get(key))?;
+                }
+            }
             let stages = expect.get("stages").and_then(Value::as_object);
             for (stage, want) in stages.into_iter().flatten() {
                 if let Some(have) = verdict.pointer(&format!("/stages/{stage}")) {
@@ -101,7 +117,14 @@ fn judge_one(expect: &Value, verdict: &Value) -> Result<(), String> {
             Ok(())
         }
         "signature" => {
-            for key in ["canonical_query", "string_to_sign", "signature"] {
+            let stages = expect.as_object().into_iter().flatten();
+            for (key, want) in stages.filter(|(key, _)| SIGNATURE_STAGES.contains(&key.as_str())) {
+                same(key, want, verdict.get(key))?;
+            }
+            Ok(())
+        }
+        "accepted" => {
+            for key in ["operation", "signature_version", "params"] {
                 same(key, &expect[key], verdict.get(key))?;
             }
             Ok(())
@@ -119,7 +142,13 @@ fn judge_one(expect: &Value, verdict: &Value) -> Result<(), String> {
             }
         }
         "output" => same("value", &expect["value"], verdict.get("value")),
-        "service_error" => same("error", &expect["error"], verdict.get("error")),
+        "service_error" => {
+            same("error", &expect["error"], verdict.get("error"))?;
+            match expect.get("retry") {
+                Some(want) => same("retry", want, verdict.get("retry")),
+                None => Ok(()),
+            }
+        }
         other => Err(format!("the case expects an unknown outcome {other:?}")),
     }
 }

@@ -93,7 +93,7 @@ fn case_id(path: &str) -> Option<&str> {
     let id = path.strip_suffix(".json")?;
     let top = id.split('/').next()?;
     let file = id.rsplit('/').next()?;
-    (matches!(top, "request" | "sign" | "response") && !file.contains(".body")).then_some(id)
+    (ecs_ramrole::conformance::KINDS.contains(&top) && !file.contains(".body")).then_some(id)
 }
 
 fn sibling(path: &str, name: &str) -> String {

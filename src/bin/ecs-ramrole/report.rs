@@ -133,7 +133,8 @@ fn text(out: &mut impl Write, run: &Run) -> io::Result<()> {
         write!(out, " {:>11}", s.as_str())?;
     }
     writeln!(out)?;
-    for kind in [Some("request"), Some("sign"), Some("response"), None] {
+    let kinds = ecs_ramrole::conformance::KINDS.iter().copied().map(Some);
+    for kind in kinds.chain([None]) {
         write!(out, "{:<10}", kind.unwrap_or("total"))?;
         for s in Status::ALL {
             write!(out, " {:>11}", run.count(kind, s))?;
