@@ -139,18 +139,19 @@ mod response;
 mod signing;
 
 pub use request::{
-    API_VERSION, Action, AttachInstanceRamRole, AttachInstanceRamRoleBuilder,
-    DetachInstanceRamRole, DetachInstanceRamRoleBuilder, EncodeOptions, EncodedRequest, Format,
-    IncomingRequest, InstanceIds, Method, POLICY_MAX_CHARS, ParamSpec, ParamValue, Request,
-    RequestError, RequestErrorKind, Rule, SignedRequest,
+    API_VERSION, Action, Algorithm, AttachInstanceRamRole, AttachInstanceRamRoleBuilder,
+    DEFAULT_HOST, DetachInstanceRamRole, DetachInstanceRamRoleBuilder, EncodeOptions,
+    EncodedRequest, Format, IncomingRequest, InstanceIds, Method, POLICY_MAX_CHARS, ParamSpec,
+    ParamValue, Placement, Request, RequestError, RequestErrorKind, Rule, SignedRequest, Stages,
 };
 pub use response::{
     AccessDeniedDetail, DecodeError, DecodeErrorKind, DetailValue, ErrorCode, InstanceRamRoleSet,
     InstanceResult, Limits, Response, ResponseDecoder, ResponseError, ServiceError, XmlEncodeError,
 };
 pub use signing::{
-    AccessKeySecret, Credentials, Nonce, RPC_ENCODE_SET, SIGNATURE_METHOD, SIGNATURE_VERSION,
-    SignatureStages, Timestamp, percent_encode, sign_params,
+    AccessKeySecret, Credentials, EMPTY_PAYLOAD_SHA256, Nonce, Payload, RPC_ENCODE_SET,
+    SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, Timestamp, V3_ALGORITHM, V3Stages,
+    payload_sha256, percent_encode, sign_params, sign_v3,
 };
 
 #[cfg(doctest)]

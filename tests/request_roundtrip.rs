@@ -112,7 +112,7 @@ proptest! {
     fn unsigned_round_trip(request in prop_oneof![attach(), detach()], options in options()) {
         let encoded = request.encode(&options);
         let incoming = IncomingRequest::parse(encoded.query()).unwrap();
-        prop_assert_eq!(incoming.format(), options.format);
+        prop_assert_eq!(incoming.format(), options.format());
         prop_assert_eq!(incoming.unrecognized().count(), 0);
         prop_assert_eq!(incoming.into_request(), request);
     }
@@ -133,7 +133,7 @@ proptest! {
         let timestamp = Timestamp::from_unix_seconds(secs).unwrap();
         let signed = request.sign(&options, &credentials, &timestamp, &Nonce::new(nonce).unwrap());
         let incoming = IncomingRequest::parse(signed.query()).unwrap();
-        incoming.verify(options.method, credentials.secret()).unwrap();
+        incoming.verify(options.method(), credentials.secret()).unwrap();
         prop_assert_eq!(incoming.param("Timestamp"), Some(timestamp.as_str()));
         prop_assert_eq!(incoming.into_request(), request);
     }

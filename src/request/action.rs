@@ -101,6 +101,46 @@ wire_enum! {
     }
 }
 
+impl Format {
+    /// The `accept` header value that asks for this format under V3.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Xml => "application/xml",
+        }
+    }
+}
+
+wire_enum! {
+    /// How a request is signed.
+    Algorithm, exact, param "algorithm", expected "HMAC-SHA1 or ACS3-HMAC-SHA256" {
+        /// Signature V1: HMAC-SHA1 over the canonical query, every parameter in the query
+        /// (what the older cores, aliyun-cli and terraform's Go SDK send).
+        HmacSha1 = "HMAC-SHA1",
+        /// Signature V3: HMAC-SHA256 over a canonical request, `Action` and `Version` in
+        /// headers (what the generated Tea SDKs send by default).
+        Acs3HmacSha256 = "ACS3-HMAC-SHA256",
+    }
+}
+
+// The macro's derive list is shared by enums with no default.
+#[allow(clippy::derivable_impls)]
+impl Default for Algorithm {
+    fn default() -> Self {
+        Algorithm::HmacSha1
+    }
+}
+
+wire_enum! {
+    /// Where a V3 request carries the operation's parameters.
+    Placement, exact, param "placement", expected "query or body" {
+        /// In the URL query (the default).
+        Query = "query",
+        /// In an `application/x-www-form-urlencoded` body (POST only).
+        Body = "body",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ pub(crate) mod operations;
 pub(crate) mod schema;
 pub(crate) mod wire;
 
-pub use action::{API_VERSION, Action, Format, Method};
+pub use action::{API_VERSION, Action, Algorithm, Format, Method, Placement};
 pub use error::{RequestError, RequestErrorKind};
 pub use incoming::IncomingRequest;
 pub use instance_ids::InstanceIds;
@@ -25,4 +25,4 @@ pub use operations::{
     DetachInstanceRamRoleBuilder, POLICY_MAX_CHARS,
 };
 pub use schema::{ParamSpec, ParamValue, Rule};
-pub use wire::{EncodeOptions, EncodedRequest, Request, SignedRequest};
+pub use wire::{DEFAULT_HOST, EncodeOptions, EncodedRequest, Request, SignedRequest, Stages};

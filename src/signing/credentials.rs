@@ -132,6 +132,11 @@ impl AccessKeySecret {
         key
     }
 
+    /// The secret's bytes: the HMAC-SHA256 key of signature V3.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
     /// Whether `text` contains the secret (used by tests that scan outputs for leaks).
     pub fn appears_in(&self, text: &str) -> bool {
         text.contains(self.0.as_str())
