@@ -141,12 +141,14 @@ mod signing;
 pub use request::{
     API_VERSION, Action, Algorithm, AttachInstanceRamRole, AttachInstanceRamRoleBuilder,
     DEFAULT_HOST, DetachInstanceRamRole, DetachInstanceRamRoleBuilder, EncodeOptions,
-    EncodedRequest, Format, IncomingRequest, InstanceIds, Method, POLICY_MAX_CHARS, ParamSpec,
-    ParamValue, Placement, Request, RequestError, RequestErrorKind, Rule, SignedRequest, Stages,
+    EncodedRequest, Format, HttpRequest, IncomingRequest, InstanceIds, Method, POLICY_MAX_CHARS,
+    ParamSpec, ParamValue, Placement, Request, RequestError, RequestErrorKind, Rule, SignedRequest,
+    Signer, Stages,
 };
 pub use response::{
     AccessDeniedDetail, DecodeError, DecodeErrorKind, DetailValue, ErrorCode, InstanceRamRoleSet,
-    InstanceResult, Limits, Response, ResponseDecoder, ResponseError, ServiceError, XmlEncodeError,
+    InstanceResult, Limits, Response, ResponseDecoder, ResponseError, RetryPolicy, ServiceError,
+    XmlEncodeError,
 };
 pub use signing::{
     AccessKeySecret, Credentials, EMPTY_PAYLOAD_SHA256, Nonce, Payload, RPC_ENCODE_SET,

@@ -187,11 +187,11 @@ fn rejects_one_line_per_case() {
 
 #[test]
 fn unsupported_and_unusable_envelopes() {
-    let mut v3 = signing();
-    v3["algorithm"] = json!("ACS3-HMAC-SHA256");
+    let mut other = signing();
+    other["algorithm"] = json!("HMAC-SHA512");
     let v = verdict(
         json!({"protocol": 1, "kind": "request", "operation": "AttachInstanceRamRole",
-        "input": {"params": {"RegionId": "r", "RamRoleName": "r", "InstanceIds": ["i"]}, "context": {"signing": v3}}}),
+        "input": {"params": {"RegionId": "r", "RamRoleName": "r", "InstanceIds": ["i"]}, "context": {"signing": other}}}),
     );
     assert_eq!(v["outcome"], "unsupported");
     let v = verdict(
@@ -275,7 +275,7 @@ fn response_kind_output_service_error_and_reject() {
         v,
         json!({"outcome": "service_error", "error": {"http_status": 404, "code": "InvalidRamRole.NotFound",
         "message": "The specified RamRoleName does not exist.", "request_id": "R", "host_id": "ecs.aliyuncs.com",
-        "access_denied_detail": {"UserId": 123}}})
+        "access_denied_detail": {"UserId": 123}}, "retry": {"retryable": false, "after_ms": null}})
     );
 
     let v = verdict(response_envelope(
@@ -287,7 +287,8 @@ fn response_kind_output_service_error_and_reject() {
     ));
     assert_eq!(
         v,
-        json!({"outcome": "service_error", "error": {"http_status": 502}})
+        json!({"outcome": "service_error", "error": {"http_status": 502},
+               "retry": {"retryable": true, "after_ms": null}})
     );
 
     let published = include_bytes!(

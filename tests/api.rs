@@ -34,7 +34,11 @@ fn the_embedding_snippet_compiles_and_runs() -> Result<(), Box<dyn std::error::E
         (m, f, a),
         (Method::Post, Format::Json, Action::DetachInstanceRamRole)
     );
-    assert_eq!(code, ErrorCode::Unknown("Throttling.User".into()));
+    assert_eq!(code, ErrorCode::ThrottlingUser);
+    assert_eq!(
+        "Whatever.New".parse::<ErrorCode>().unwrap(),
+        ErrorCode::Unknown("Whatever.New".into())
+    );
     assert!(
         url.starts_with("https://ecs.aliyuncs.com/?AccessKeyId=id&Action=AttachInstanceRamRole&")
     );

@@ -494,6 +494,9 @@ fn error_codes_know_their_documented_status() {
         ("InvalidParameter.ResourceOwnerAccount", 403), ("InvalidRegionId.NotFound", 404),
         ("OperationConflict", 409), ("InternalError", 500), ("ServiceUnavailable", 503),
         ("ServiceUnavailable.RegionMaintaining", 503), ("SignatureDoesNotMatch", 400),
+        // protocol.md §5.2: the throttling codes the Tea SDKs read alike; the mock-endpoint
+        // issue's expired timestamp.
+        ("Throttling.User", 400), ("Throttling.Api", 400), ("InvalidTimeStamp.Expired", 400),
     ];
     for (code, status) in documented {
         let parsed = ErrorCode::parse(code);
@@ -515,6 +518,8 @@ fn error_codes_know_their_documented_status() {
         [
             "SignatureNonceUsed",
             "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
             "OperationConflict",
             "InternalError",
             "ServiceUnavailable",
@@ -525,6 +530,25 @@ fn error_codes_know_their_documented_status() {
         ErrorCode::parse("Whatever.New"),
         ErrorCode::Unknown("Whatever.New".into())
     );
+    // The DetachInstanceRamRole seed's error table, messages verbatim.
+    #[rustfmt::skip]
+    let messages = [
+        ("MissingParameter.InstanceIds", "The input parameter InstanceIds that is mandatory for processing this request is missing."),
+        ("MissingParameter.RegionId", "The input parameter RegionId that is mandatory for processing this request is missing."),
+        ("InvalidInstanceIds.Malformed", "The specified InstanceIds is not valid."),
+        ("InvalidNetworkType.MismatchRamRole", "Ram role cannot be attached to instances of Classic network type."),
+        ("InvalidUser.PassRoleForbidden", "The RAM user does not have the privilege to pass a RAM role."),
+        ("InvalidInstanceId.NotFound", "The specified InstanceId does not exist."),
+        ("InvalidRamRole.NotFound", "The specified RamRoleName does not exist."),
+        ("InvalidRamRole.NotEcsRole", "The specified ram role is not authorized for ecs, please check your role policy."),
+    ];
+    for (code, message) in messages {
+        assert_eq!(
+            ErrorCode::parse(code).documented_message(),
+            Some(message),
+            "{code}"
+        );
+    }
 }
 
 /// Fuzzing findings, kept as regression tests (and as corpus cases).

@@ -7,9 +7,10 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use crate::{
-    AccessKeySecret, Action, Credentials, EncodeOptions, Format, InstanceIds, Method, Nonce,
-    ParamValue, Request, RequestError, RequestErrorKind, ResponseDecoder, ResponseError, Rule,
-    ServiceError, Timestamp, sign_params,
+    AccessKeySecret, Action, Algorithm, Credentials, EncodeOptions, Format, HttpRequest,
+    IncomingRequest, InstanceIds, Method, Nonce, ParamValue, Payload, Placement, Request,
+    RequestError, RequestErrorKind, ResponseDecoder, ResponseError, Rule, ServiceError, Stages,
+    Timestamp, sign_params, sign_v3,
 };
 
 /// Why an envelope got no verdict: the envelope itself is unusable. (Every problem with
@@ -59,6 +60,7 @@ pub fn handle(input: &[u8]) -> Result<Value, AdapterError> {
         Some("request") => request(&envelope).unwrap_or_else(Reject::into_verdict),
         Some("sign") => sign(&envelope).unwrap_or_else(Reject::into_verdict),
         Some("response") => response(&envelope)?,
+        Some("incoming") => incoming(&envelope)?,
         Some(other) => unsupported(&format!("kind {other:?} is not implemented")),
         None => return Err(AdapterError::NoKind),
     })
@@ -155,18 +157,19 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
         }
     };
     let context = input.and_then(|i| i.get("context")).unwrap_or(&Value::Null);
-    let options = encode_options(context)?;
     let signing = match context.get("signing") {
         None | Some(Value::Null) => None,
         Some(signing) => match signing_input(signing)? {
             Some(s) => Some(s),
             None => {
                 return Ok(unsupported(
-                    "only the HMAC-SHA1 signing algorithm is implemented",
+                    "only the HMAC-SHA1 and ACS3-HMAC-SHA256 algorithms are implemented",
                 ));
             }
         },
     };
+    let algorithm = signing.as_ref().map(|s| s.0);
+    let options = encode_options(context, algorithm)?;
     // A JSON null is an absent parameter.
     let mut values = Vec::with_capacity(params.len());
     for (name, value) in params.iter().filter(|(_, v)| !v.is_null()) {
@@ -179,13 +182,23 @@ fn request(envelope: &Value) -> Result<Value, Reject> {
             json!({"outcome": "request", "method": encoded.method().as_str(), "query": encoded.query(),
                    "stages": {"canonical_query": encoded.query()}})
         }
-        Some((credentials, timestamp, nonce)) => {
+        Some((_, credentials, timestamp, nonce)) => {
             let signed = request.sign(&options, &credentials, &timestamp, &nonce);
-            let stages = signed.stages();
-            json!({"outcome": "request", "method": signed.method().as_str(), "query": signed.query(),
-                   "stages": {"canonical_query": stages.canonical_query(),
-                              "string_to_sign": stages.string_to_sign(),
-                              "signature": stages.signature()}})
+            let mut verdict = json!({"outcome": "request", "method": signed.method().as_str(),
+                                     "query": signed.query()});
+            match signed.stages() {
+                Stages::V3(stages) => {
+                    verdict["headers"] = json!(signed.headers());
+                    verdict["body"] = json!(signed.body());
+                    verdict["stages"] = v3_stages(stages);
+                }
+                stages => {
+                    verdict["stages"] = json!({"canonical_query": stages.canonical_query(),
+                                               "string_to_sign": stages.string_to_sign(),
+                                               "signature": stages.signature()});
+                }
+            }
+            verdict
         }
     })
 }
@@ -212,7 +225,8 @@ fn method(text: Option<&str>) -> Result<Method, Reject> {
     Ok(text.map(str::parse).transpose()?.unwrap_or_default())
 }
 
-fn encode_options(context: &Value) -> Result<EncodeOptions, Reject> {
+/// Method, format, and under V3 host and placement; `algorithm` is `None` unsigned.
+fn encode_options(context: &Value, algorithm: Option<Algorithm>) -> Result<EncodeOptions, Reject> {
     // The protocol spells formats in uppercase, as they are sent.
     let format = match opt_str(context, "format")? {
         None => None,
@@ -224,18 +238,32 @@ fn encode_options(context: &Value) -> Result<EncodeOptions, Reject> {
                 .ok_or_else(|| Reject::constraint(format!("format {text:?} is not JSON or XML")))?,
         ),
     };
-    Ok(EncodeOptions::new(
-        method(opt_str(context, "method")?)?,
-        format,
-    ))
+    let method = method(opt_str(context, "method")?)?;
+    let placement = opt_str(context, "placement")?
+        .map(str::parse::<Placement>)
+        .transpose()?;
+    let mut options = match algorithm {
+        Some(Algorithm::Acs3HmacSha256) => EncodeOptions::v3(method, format),
+        _ => EncodeOptions::new(method, format),
+    };
+    if let Some(host) = opt_str(context, "host")? {
+        options = options.with_host(host.to_owned())?;
+    }
+    if let Some(placement) = placement {
+        options = options.with_placement(placement)?;
+    }
+    Ok(options)
 }
 
 /// `Ok(None)` for an algorithm this adapter does not implement.
-fn signing_input(signing: &Value) -> Result<Option<(Credentials, Timestamp, Nonce)>, Reject> {
-    match opt_str(signing, "algorithm")? {
-        None | Some("HMAC-SHA1") => {}
-        Some(_) => return Ok(None),
-    }
+fn signing_input(
+    signing: &Value,
+) -> Result<Option<(Algorithm, Credentials, Timestamp, Nonce)>, Reject> {
+    let algorithm = match opt_str(signing, "algorithm")?.map(str::parse) {
+        None => Algorithm::HmacSha1,
+        Some(Ok(algorithm)) => algorithm,
+        Some(Err(_)) => return Ok(None),
+    };
     let secret = AccessKeySecret::new(req_str(signing, "access_key_secret")?)?;
     let mut credentials = Credentials::new(req_str(signing, "access_key_id")?, secret)?;
     if let Some(token) = opt_str(signing, "security_token")? {
@@ -243,11 +271,23 @@ fn signing_input(signing: &Value) -> Result<Option<(Credentials, Timestamp, Nonc
     }
     let timestamp = req_str(signing, "timestamp")?.parse()?;
     let nonce = Nonce::new(req_str(signing, "nonce")?)?;
-    Ok(Some((credentials, timestamp, nonce)))
+    Ok(Some((algorithm, credentials, timestamp, nonce)))
+}
+
+fn v3_stages(stages: &crate::V3Stages) -> Value {
+    json!({"canonical_request": stages.canonical_request(),
+           "hashed_canonical_request": stages.hashed_canonical_request(),
+           "string_to_sign": stages.string_to_sign(), "signature": stages.signature(),
+           "authorization": stages.authorization()})
 }
 
 fn sign(envelope: &Value) -> Result<Value, Reject> {
     let input = envelope.get("input").unwrap_or(&Value::Null);
+    match opt_str(input, "algorithm")? {
+        None | Some("HMAC-SHA1") => {}
+        Some("ACS3-HMAC-SHA256") => return sign_v3_input(input),
+        Some(other) => return Ok(unsupported(&format!("algorithm {other:?}"))),
+    }
     let method = method(opt_str(input, "method")?)?;
     let secret = AccessKeySecret::new(req_str(input, "access_key_secret")?)?;
     let mut pairs = Vec::new();
@@ -281,6 +321,180 @@ fn sign(envelope: &Value) -> Result<Value, Reject> {
     )
 }
 
+/// The V3 signer's input: every header given is signed.
+fn sign_v3_input(input: &Value) -> Result<Value, Reject> {
+    let method = method(opt_str(input, "method")?)?;
+    let path = opt_str(input, "path")?.unwrap_or("/");
+    let mut query = Vec::new();
+    match input.get("query") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (name, value) in map {
+                let value = value.as_str().ok_or_else(|| {
+                    Reject::type_mismatch(format!("query {name} is not a string: {value}"))
+                })?;
+                query.push((name.as_str(), value));
+            }
+        }
+        Some(other) => {
+            return Err(Reject::type_mismatch(format!(
+                "query is not an object: {other}"
+            )));
+        }
+    }
+    let headers = string_pairs(input.get("headers"), "headers")?;
+    if headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+    {
+        return Err(Reject::constraint(
+            "authorization is the result, not an input".into(),
+        ));
+    }
+    let body = match opt_str(input, "body_base64")? {
+        None => None,
+        Some(b64) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| Reject::constraint(format!("body_base64 is not Base64: {e}")))?,
+        ),
+    };
+    let payload = match (opt_str(input, "payload_sha256")?, &body) {
+        (Some(_), Some(_)) => {
+            return Err(Reject::constraint(
+                "payload_sha256 or body_base64, not both".into(),
+            ));
+        }
+        (Some(hex), None) => {
+            let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+            if hex.len() != 64 || !hex.bytes().all(lower_hex) {
+                return Err(Reject::constraint(
+                    "payload_sha256 is 64 lowercase hex digits".into(),
+                ));
+            }
+            Payload::Sha256Hex(hex)
+        }
+        (None, Some(body)) => Payload::Body(body),
+        (None, None) => Payload::Body(b""),
+    };
+    let access_key_id = req_str(input, "access_key_id")?;
+    if access_key_id.is_empty() {
+        return Err(Reject::constraint("access_key_id is empty".into()));
+    }
+    let secret = AccessKeySecret::new(req_str(input, "access_key_secret")?)?;
+    let stages = sign_v3(
+        method,
+        path,
+        &query,
+        &headers,
+        payload,
+        access_key_id,
+        &secret,
+    );
+    let mut verdict = v3_stages(&stages);
+    verdict["outcome"] = json!("signature");
+    Ok(verdict)
+}
+
+/// A list of `[name, value]` string pairs.
+fn string_pairs<'v>(
+    list: Option<&'v Value>,
+    field: &str,
+) -> Result<Vec<(&'v str, &'v str)>, Reject> {
+    let wrong = |item: &Value| {
+        Reject::type_mismatch(format!(
+            "{field}: {item} is not a [name, value] pair of strings"
+        ))
+    };
+    match list {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item.as_array().map(Vec::as_slice) {
+                Some([Value::String(name), Value::String(value)]) => {
+                    Ok((name.as_str(), value.as_str()))
+                }
+                _ => Err(wrong(item)),
+            })
+            .collect(),
+        Some(other) => Err(wrong(other)),
+    }
+}
+
+/// `kind: "incoming"`: the server side. Problems with the envelope mean no verdict;
+/// everything about the request is the service's answer.
+fn incoming(envelope: &Value) -> Result<Value, AdapterError> {
+    let input = envelope
+        .get("input")
+        .filter(|i| i.is_object())
+        .ok_or_else(|| envelope_error("input", "missing or not an object"))?;
+    let text = |field: &'static str, default: &'static str| match input.get(field) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::String(s)) => Ok(s.as_str()),
+        Some(_) => Err(envelope_error(field, "not a string")),
+    };
+    let (method, path, query) = (
+        text("method", "POST")?,
+        text("path", "/")?,
+        text("query", "")?,
+    );
+    let headers = string_pairs(input.get("headers"), "headers")
+        .map_err(|r| envelope_error("input.headers", r.message))?;
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(text("body_base64", "")?)
+        .map_err(|e| envelope_error("input.body_base64", format!("not Base64: {e}")))?;
+    let mut credentials = std::collections::BTreeMap::new();
+    if let Some(map) = input.get("credentials").and_then(Value::as_object) {
+        for (id, secret) in map {
+            let secret = secret
+                .as_str()
+                .and_then(|s| AccessKeySecret::new(s).ok())
+                .ok_or_else(|| {
+                    envelope_error("input.credentials", format!("{id}: not a non-empty string"))
+                })?;
+            credentials.insert(id.clone(), secret);
+        }
+    }
+    let http = HttpRequest::new(method, path, query, &headers, &body);
+    Ok(
+        match IncomingRequest::from_http(&http, |id| credentials.get(id).cloned()) {
+            Ok(incoming) => {
+                let request = incoming.request();
+                let algorithm = incoming.signer().map(|s| s.algorithm());
+                json!({"outcome": "accepted", "operation": request.action().as_str(),
+                   "signature_version": match algorithm {
+                       Some(Algorithm::Acs3HmacSha256) => "ACS3-HMAC-SHA256",
+                       _ => "1.0",
+                   },
+                   "params": request_params(request)})
+            }
+            Err(e) => {
+                let mut error = json!({"http_status": e.status(), "code": e.code()});
+                if let Some(sts) = e.server_string_to_sign() {
+                    error["server_string_to_sign"] = json!(sts);
+                }
+                json!({"outcome": "service_error", "error": error})
+            }
+        },
+    )
+}
+
+/// A request's own parameters in the request kind's shape: integers as numbers,
+/// `InstanceIds` as an array.
+fn request_params(request: &Request) -> Value {
+    let action = request.action();
+    let mut params = Map::new();
+    for (name, wire) in request.params() {
+        let value = match action.param(name).map(|spec| spec.rule) {
+            Some(Rule::Integer { .. }) => wire.parse::<u64>().map_or(json!(wire), |n| json!(n)),
+            Some(Rule::InstanceIds) => serde_json::from_str(&wire).unwrap_or(json!(wire)),
+            _ => json!(wire),
+        };
+        params.insert(name.to_owned(), value);
+    }
+    Value::Object(params)
+}
+
 /// `kind: "response"`. Problems with the envelope itself (no status, bad Base64) mean no
 /// verdict; everything about the body is a verdict.
 fn response(envelope: &Value) -> Result<Value, AdapterError> {
@@ -295,27 +509,8 @@ fn response(envelope: &Value) -> Result<Value, AdapterError> {
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .ok_or_else(|| envelope_error("http.status", "not an HTTP status"))?;
-    let content_type = match http.get("headers") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(headers)) => {
-            headers
-                .iter()
-                .find_map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(name), Value::String(value)])
-                        if name.eq_ignore_ascii_case("content-type") =>
-                    {
-                        Some(value.as_str())
-                    }
-                    _ => None,
-                })
-        }
-        Some(_) => {
-            return Err(envelope_error(
-                "http.headers",
-                "not an array of [name, value] pairs",
-            ));
-        }
-    };
+    let headers = string_pairs(http.get("headers"), "headers")
+        .map_err(|r| envelope_error("http.headers", r.message))?;
     let requested = match envelope
         .get("format")
         .or_else(|| envelope.get("requested_format"))
@@ -340,7 +535,7 @@ fn response(envelope: &Value) -> Result<Value, AdapterError> {
         }
     };
     let decoder = ResponseDecoder::new(action).requested_format(requested);
-    Ok(match decoder.decode(status, content_type, &body) {
+    Ok(match decoder.decode_http(status, headers, &body) {
         Ok(response) => {
             // The normalized value is the JSON-response shape: the JSON encoding, parsed.
             let value: Value = serde_json::from_str(&response.to_json())
@@ -348,7 +543,8 @@ fn response(envelope: &Value) -> Result<Value, AdapterError> {
             json!({"outcome": "output", "value": value})
         }
         Err(ResponseError::Service(e)) => {
-            json!({"outcome": "service_error", "error": service_error(&e)})
+            json!({"outcome": "service_error", "error": service_error(&e),
+                   "retry": {"retryable": e.is_retryable(), "after_ms": e.retry_after_ms}})
         }
         Err(ResponseError::Decode(e)) => {
             json!({"outcome": "reject", "reject_kind": e.kind().as_str(), "message": e.to_string()})

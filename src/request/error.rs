@@ -52,6 +52,14 @@ pub enum RequestErrorKind {
     UnsupportedSignature,
     /// The signature does not match the one computed with the given secret.
     SignatureMismatch,
+    /// The access key ID is not one the server knows.
+    UnknownAccessKeyId,
+    /// A V3 signature that leaves out what it must cover: a missing `x-acs-*` or `host`
+    /// header, one not in `SignedHeaders`, or an `Authorization` that does not parse.
+    Unsigned,
+    /// A V1 signing parameter in a request signed with V3: which signature counts is not
+    /// for the server to guess.
+    MixedSignature,
 }
 
 /// A request parameter broke a rule: which parameter, which rule, and where.
@@ -116,6 +124,18 @@ impl RequestError {
         self.detail.as_deref()
     }
 
+    /// For a signature that does not match: the string-to-sign the server computed, which
+    /// its message ends with.
+    pub fn server_string_to_sign(&self) -> Option<&str> {
+        match self.kind {
+            RequestErrorKind::SignatureMismatch => self
+                .detail
+                .as_deref()
+                .and_then(|d| d.strip_prefix("server string to sign is:")),
+            _ => None,
+        }
+    }
+
     /// The error code the ECS server uses for this problem.
     ///
     /// The documented codes are used where one exists (`MissingParameter.InstanceIds`,
@@ -126,12 +146,46 @@ impl RequestError {
         use RequestErrorKind::*;
         match (self.kind, &*self.param) {
             (SignatureMismatch, _) => "SignatureDoesNotMatch",
-            (UnsupportedSignature, _) | (Missing, "Signature") => "IncompleteSignature",
+            (UnsupportedSignature | Unsigned, _) | (Missing, "Signature") => "IncompleteSignature",
+            (UnknownAccessKeyId, _) => "InvalidAccessKeyId.NotFound",
+            (Malformed, "Timestamp" | "x-acs-date") => "IllegalTimestamp",
             (UnknownAction, _) => "InvalidAction",
+            (Malformed, "method") => "UnsupportedHTTPMethod",
             (_, "InstanceIds") if self.kind != Missing => "InvalidInstanceIds.Malformed",
+            (Missing, "host" | "authorization") => "IncompleteSignature",
+            (Missing, name) if name.starts_with("x-acs-") && missing_code(name).is_none() => {
+                "IncompleteSignature"
+            }
             (Missing | Empty, name) => missing_code(name).unwrap_or("InvalidParameter"),
             _ => "InvalidParameter",
         }
+    }
+
+    /// The HTTP status the service answers [`code`](Self::code) with: 403 for
+    /// `InvalidAction`, 400 for everything else a request can get wrong.
+    pub fn status(&self) -> u16 {
+        crate::ErrorCode::parse(self.code())
+            .documented_status()
+            .unwrap_or(400)
+    }
+
+    /// The service's answer to this request: its status, code and message. A
+    /// `SignatureDoesNotMatch` message ends with `server string to sign is:` and the
+    /// server's string-to-sign, as the real service's does.
+    pub fn to_service_error(&self) -> crate::ServiceError {
+        let code = crate::ErrorCode::parse(self.code());
+        let message = match (self.kind, self.detail.as_deref()) {
+            (RequestErrorKind::SignatureMismatch, Some(detail)) => {
+                format!("Specified signature is not matched with our calculation. {detail}")
+            }
+            _ => match code.documented_message() {
+                Some(message) => message.to_owned(),
+                None => self.to_string(),
+            },
+        };
+        let mut error = crate::ServiceError::new(self.status(), code);
+        error.message = Some(message);
+        error
     }
 
     /// The corpus's reject kind for a request that could not be built:
@@ -158,6 +212,9 @@ fn missing_code(name: &str) -> Option<&'static str> {
         "Timestamp" => "MissingParameter.Timestamp",
         "SignatureMethod" => "MissingParameter.SignatureMethod",
         "SignatureVersion" => "MissingParameter.SignatureVersion",
+        // Under V3, `Action` and `Version` travel as headers.
+        "x-acs-action" => "MissingParameter.Action",
+        "x-acs-version" => "MissingParameter.Version",
         _ => return None,
     })
 }
@@ -185,6 +242,9 @@ impl fmt::Display for RequestError {
             UnsupportedVersion => write!(f, "{p} must be 2014-05-26")?,
             UnsupportedSignature => write!(f, "{p} is not supported (HMAC-SHA1 / 1.0 only)")?,
             SignatureMismatch => write!(f, "{p} does not match the computed signature")?,
+            UnknownAccessKeyId => write!(f, "{p} is not a known access key")?,
+            Unsigned => write!(f, "{p} is not covered by the signature")?,
+            MixedSignature => write!(f, "{p} is a V1 signing parameter in a V3 request")?,
         }
         if let Some(detail) = &self.detail {
             write!(f, ": {detail}")?;

@@ -219,6 +219,14 @@ impl Request {
         }
     }
 
+    /// The operation's own parameters as (API name, unencoded wire text), in declaration
+    /// order: what a server decoded, or what goes on the wire before encoding.
+    pub fn params(&self) -> Vec<(&str, Cow<'_, str>)> {
+        let mut params = ParamList::with_capacity(8);
+        self.push_params(&mut params);
+        params
+    }
+
     /// The operation's own parameters, unencoded.
     pub(crate) fn push_params<'a>(&'a self, out: &mut ParamList<'a>) {
         match self {

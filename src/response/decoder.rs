@@ -61,6 +61,36 @@ impl ResponseDecoder {
             .or_else(|| sniff(body))
     }
 
+    /// Decodes a response from its status, every header and the body: the
+    /// `content-type` chooses the parser (see [`detect_format`](Self::detect_format)), and
+    /// an error's `x-acs-retry-after` becomes [`ServiceError::retry_after_ms`].
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode).
+    pub fn decode_http<'a, 'h>(
+        &self,
+        status: u16,
+        headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+        body: &'a [u8],
+    ) -> Result<Response<'a>, ResponseError> {
+        let (mut content_type, mut retry_after) = (None, None);
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = content_type.or(Some(value));
+            } else if name.eq_ignore_ascii_case("x-acs-retry-after") {
+                retry_after = retry_after.or_else(|| ServiceError::parse_retry_after(value));
+            }
+        }
+        self.decode(status, content_type, body)
+            .map_err(|e| match e {
+                ResponseError::Service(mut e) => {
+                    e.retry_after_ms = retry_after;
+                    ResponseError::Service(e)
+                }
+                decode => decode,
+            })
+    }
+
     /// Decodes a response.
     ///
     /// # Errors

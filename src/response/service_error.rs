@@ -6,7 +6,9 @@ use std::fmt;
 use std::str::FromStr;
 
 macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $status:literal, $retry:literal; )*) => {
+    (@message) => { None };
+    (@message $message:literal) => { Some($message) };
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $status:literal, $retry:literal $(, $message:literal)?; )*) => {
         /// An ECS error code: every code of both operations' documented error tables,
         /// the common ECS codes, and [`ErrorCode::Unknown`] for anything else.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,6 +47,14 @@ macro_rules! error_codes {
                 }
             }
 
+            /// The message the documentation gives for this code, where it gives one.
+            pub fn documented_message(&self) -> Option<&'static str> {
+                match self {
+                    $( ErrorCode::$variant => error_codes!(@message $($message)?), )*
+                    ErrorCode::Unknown(_) => None,
+                }
+            }
+
             /// Whether sending the request again (re-signed, after a pause) can succeed.
             pub fn is_retryable(&self) -> bool {
                 match self {
@@ -58,16 +68,27 @@ macro_rules! error_codes {
 
 error_codes! {
     // Both seeds' error tables, and protocol.md §5.3.
-    InvalidInstanceIdsMalformed = "InvalidInstanceIds.Malformed", 400, false;
-    MissingParameterInstanceIds = "MissingParameter.InstanceIds", 400, false;
-    MissingParameterRegionId = "MissingParameter.RegionId", 400, false;
-    MissingParameterRamRoleName = "MissingParameter.RamRoleName", 400, false;
-    InvalidNetworkTypeMismatchRamRole = "InvalidNetworkType.MismatchRamRole", 403, false;
-    InvalidUserPassRoleForbidden = "InvalidUser.PassRoleForbidden", 403, false;
+    // The messages are the DetachInstanceRamRole seed's error table (and, for
+    // NotEcsRole, the AttachInstanceRamRole seed's).
+    InvalidInstanceIdsMalformed = "InvalidInstanceIds.Malformed", 400, false,
+        "The specified InstanceIds is not valid.";
+    MissingParameterInstanceIds = "MissingParameter.InstanceIds", 400, false,
+        "The input parameter InstanceIds that is mandatory for processing this request is missing.";
+    MissingParameterRegionId = "MissingParameter.RegionId", 400, false,
+        "The input parameter RegionId that is mandatory for processing this request is missing.";
+    MissingParameterRamRoleName = "MissingParameter.RamRoleName", 400, false,
+        "The input parameter RamRoleName that is mandatory for processing this request is missing.";
+    InvalidNetworkTypeMismatchRamRole = "InvalidNetworkType.MismatchRamRole", 403, false,
+        "Ram role cannot be attached to instances of Classic network type.";
+    InvalidUserPassRoleForbidden = "InvalidUser.PassRoleForbidden", 403, false,
+        "The RAM user does not have the privilege to pass a RAM role.";
     InvalidParameterAllEmpty = "InvalidParameter.AllEmpty", 403, false;
-    InvalidInstanceIdNotFound = "InvalidInstanceId.NotFound", 404, false;
-    InvalidRamRoleNotFound = "InvalidRamRole.NotFound", 404, false;
-    InvalidRamRoleNotEcsRole = "InvalidRamRole.NotEcsRole", 404, false;
+    InvalidInstanceIdNotFound = "InvalidInstanceId.NotFound", 404, false,
+        "The specified InstanceId does not exist.";
+    InvalidRamRoleNotFound = "InvalidRamRole.NotFound", 404, false,
+        "The specified RamRoleName does not exist.";
+    InvalidRamRoleNotEcsRole = "InvalidRamRole.NotEcsRole", 404, false,
+        "The specified ram role is not authorized for ecs, please check your role policy.";
     // Common ECS codes ("Response results", protocol.md §5.3).
     IncompleteSignature = "IncompleteSignature", 400, false;
     SignatureDoesNotMatch = "SignatureDoesNotMatch", 400, false;
@@ -75,9 +96,14 @@ error_codes! {
     /// Sign again with a fresh nonce; the same signed request will fail again.
     SignatureNonceUsed = "SignatureNonceUsed", 400, true;
     IllegalTimestamp = "IllegalTimestamp", 400, false;
+    /// A timestamp more than 15 minutes from the server's clock (V3 documents the window).
+    InvalidTimeStampExpired = "InvalidTimeStamp.Expired", 400, false;
     MissingParameter = "MissingParameter", 400, false;
     InvalidParameter = "InvalidParameter", 400, false;
     Throttling = "Throttling", 400, true;
+    // `Throttling.User` and `Throttling.Api` mean the same (protocol.md §5.2).
+    ThrottlingUser = "Throttling.User", 400, true;
+    ThrottlingApi = "Throttling.Api", 400, true;
     InvalidOwner = "InvalidOwner", 400, false;
     InvalidOwnerId = "InvalidOwnerId", 400, false;
     InvalidOwnerAccount = "InvalidOwnerAccount", 400, false;
@@ -295,6 +321,10 @@ pub struct ServiceError {
     /// `AccessDeniedDetail` (or `accessDeniedDetail`): an open map, every subfield kept
     /// with its JSON type. From XML, each child element becomes a string entry.
     pub access_denied_detail: Option<AccessDeniedDetail>,
+    /// The response's `x-acs-retry-after` header when it held a positive integer: the
+    /// milliseconds the service asks the client to wait (the Tea SDKs' throttling signal
+    /// since mid-2026). Not part of the body.
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ServiceError {
@@ -317,13 +347,15 @@ impl ServiceError {
             host_id: None,
             recommend: None,
             access_denied_detail: None,
+            retry_after_ms: None,
         }
     }
 
     /// Whether sending the request again (re-signed, after a pause) can succeed: any 429,
     /// any 5xx whatever the code, any code starting with `Throttling` or
     /// `ServiceUnavailable` whatever the status, and the known codes marked retryable
-    /// ([`ErrorCode::is_retryable`]: `SignatureNonceUsed`, `OperationConflict`, ...). An
+    /// ([`ErrorCode::is_retryable`]: `SignatureNonceUsed`, `OperationConflict`, ...), and
+    /// any error that came with a [`retry_after_ms`](Self::retry_after_ms) hint. An
     /// unknown code on another 4xx is not.
     ///
     /// ```
@@ -337,7 +369,18 @@ impl ServiceError {
     pub fn is_retryable(&self) -> bool {
         self.http_status == 429
             || self.http_status >= 500
+            || self.retry_after_ms.is_some()
             || self.code.as_ref().is_some_and(ErrorCode::says_retry)
+    }
+
+    /// Reads the `x-acs-retry-after` header value: a positive integer of milliseconds is
+    /// a hint; `0`, empty or anything else is none.
+    pub fn parse_retry_after(value: &str) -> Option<u64> {
+        let value = value.trim();
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        value.parse().ok().filter(|&ms| ms > 0)
     }
 
     /// For `SignatureDoesNotMatch` and `IncompleteSignature`: the server's string-to-sign,

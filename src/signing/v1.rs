@@ -172,39 +172,20 @@ fn mac(secret: &AccessKeySecret, string_to_sign: &str) -> HmacSha1 {
     mac
 }
 
-/// Verifies the `Signature` among `params` (every decoded parameter of a request) as the
-/// server does: every other parameter, canonically re-encoded, under `method`; compared
-/// in constant time.
+/// Verifies a claimed Base64 `signature` over `params` (every decoded parameter of a
+/// request but `Signature`) as the server does: canonically re-encoded, under `method`,
+/// compared in constant time.
 ///
 /// # Errors
-/// `IncompleteSignature` for a missing `Signature`, `SignatureMethod` or
-/// `SignatureVersion`, or one other than `HMAC-SHA1` / `1.0`; `SignatureDoesNotMatch`,
-/// whose detail is `server string to sign is:` and the string the server computed.
+/// `SignatureDoesNotMatch`, whose detail is `server string to sign is:` and the string the
+/// server computed.
 pub(crate) fn verify<'a>(
     method: Method,
-    params: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    signature: &str,
     secret: &AccessKeySecret,
 ) -> Result<(), RequestError> {
-    let find = |name: &str| params.clone().find(|(n, _)| *n == name).map(|(_, v)| v);
-    let signature = find("Signature")
-        .ok_or_else(|| RequestError::new(RequestErrorKind::Missing, "Signature"))?;
-    for (name, want) in [
-        ("SignatureMethod", SIGNATURE_METHOD),
-        ("SignatureVersion", SIGNATURE_VERSION),
-    ] {
-        match find(name) {
-            None => return Err(RequestError::new(RequestErrorKind::Missing, name)),
-            Some(v) if v != want => {
-                return Err(RequestError::new(
-                    RequestErrorKind::UnsupportedSignature,
-                    name,
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    let (_, string_to_sign) =
-        self::string_to_sign(method, params.filter(|(n, _)| *n != "Signature"));
+    let (_, string_to_sign) = self::string_to_sign(method, params);
     let ok = BASE64
         .decode(signature)
         .is_ok_and(|claimed| mac(secret, &string_to_sign).verify_slice(&claimed).is_ok());

@@ -270,32 +270,41 @@ fn mac(secret: &AccessKeySecret, string_to_sign: &str) -> HmacSha256 {
     mac
 }
 
-/// Verifies a claimed hex signature over a canonical query, the signed header lines and a
-/// payload hash, in constant time.
-///
-/// # Errors
-/// `SignatureDoesNotMatch`, whose detail is `server string to sign is:` and the string the
-/// server computed.
-pub(crate) fn verify(
+/// The string-to-sign the server computes for a canonical query, the signed header lines
+/// and a payload hash.
+pub(crate) fn server_string_to_sign(
     method: Method,
     path: &str,
     canonical_query: &str,
     signed: &CanonicalHeaders,
     payload_hash: &str,
+) -> String {
+    let (canonical_request, _) =
+        canonical_request(method, path, canonical_query, signed, payload_hash);
+    string_to_sign(&canonical_request).1
+}
+
+/// Verifies a claimed hex signature over the server's string-to-sign, in constant time.
+///
+/// # Errors
+/// [`mismatch`].
+pub(crate) fn verify(
+    string_to_sign: &str,
     claimed: &str,
     secret: &AccessKeySecret,
 ) -> Result<(), RequestError> {
-    let (canonical_request, _) =
-        canonical_request(method, path, canonical_query, signed, payload_hash);
-    let (_, string_to_sign) = string_to_sign(&canonical_request);
     let ok = base16ct::lower::decode_vec(claimed)
-        .is_ok_and(|claimed| mac(secret, &string_to_sign).verify_slice(&claimed).is_ok());
+        .is_ok_and(|claimed| mac(secret, string_to_sign).verify_slice(&claimed).is_ok());
     if ok {
         Ok(())
     } else {
-        Err(
-            RequestError::new(RequestErrorKind::SignatureMismatch, "Signature")
-                .with_detail(format!("server string to sign is:{string_to_sign}")),
-        )
+        Err(mismatch(string_to_sign))
     }
+}
+
+/// `SignatureDoesNotMatch`, whose detail is `server string to sign is:` and the string the
+/// server computed, as the service's message ends.
+pub(crate) fn mismatch(string_to_sign: &str) -> RequestError {
+    RequestError::new(RequestErrorKind::SignatureMismatch, "Signature")
+        .with_detail(format!("server string to sign is:{string_to_sign}"))
 }

@@ -635,14 +635,13 @@ impl<'de> Visitor<'de> for ErrorVisitor<'_> {
             }
         }
         let own = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
-        Ok(ServiceError {
-            http_status: self.status,
-            code: code.map(|c| ErrorCode::parse(&c)),
-            message: own(message),
-            request_id: own(request_id),
-            host_id: own(host_id),
-            recommend: own(recommend),
-            access_denied_detail: detail,
-        })
+        let mut error = ServiceError::status_only(self.status);
+        error.code = code.map(|c| ErrorCode::parse(&c));
+        error.message = own(message);
+        error.request_id = own(request_id);
+        error.host_id = own(host_id);
+        error.recommend = own(recommend);
+        error.access_denied_detail = detail;
+        Ok(error)
     }
 }
