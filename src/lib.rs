@@ -151,9 +151,9 @@ pub use response::{
     XmlEncodeError,
 };
 pub use signing::{
-    AccessKeySecret, Credentials, EMPTY_PAYLOAD_SHA256, Nonce, Payload, RPC_ENCODE_SET,
-    SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, Timestamp, V3_ALGORITHM, V3Stages,
-    payload_sha256, percent_encode, sign_params, sign_v3,
+    AccessKeySecret, Cause, Credentials, Diagnosis, EMPTY_PAYLOAD_SHA256, Evidence, Nonce, Payload,
+    RPC_ENCODE_SET, SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, Timestamp, V3_ALGORITHM,
+    V3Stages, explain, payload_sha256, percent_encode, sign_params, sign_v3,
 };
 
 #[cfg(doctest)]

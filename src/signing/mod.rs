@@ -8,14 +8,17 @@
 //! - `v1.rs`: HMAC-SHA1: the string-to-sign and the HMAC step, shared by signing and
 //!   verifying.
 //! - `v3.rs`: ACS3-HMAC-SHA256: the canonical request and the HMAC step, likewise.
+//! - `explain.rs`: why a signature does not match, from what was sent and what was said.
 
 pub(crate) mod credentials;
+pub(crate) mod explain;
 pub(crate) mod percent;
 pub(crate) mod timestamp;
 pub(crate) mod v1;
 pub(crate) mod v3;
 
 pub use credentials::{AccessKeySecret, Credentials, Nonce};
+pub use explain::{Cause, Diagnosis, Evidence, explain};
 pub use percent::{RPC_ENCODE_SET, percent_encode};
 pub use timestamp::Timestamp;
 pub use v1::{SIGNATURE_METHOD, SIGNATURE_VERSION, SignatureStages, sign_params};

@@ -227,7 +227,7 @@ pub(crate) fn sign(
 }
 
 /// The canonical request and its signed-names line.
-fn canonical_request(
+pub(crate) fn canonical_request(
     method: Method,
     path: &str,
     canonical_query: &str,

@@ -6,6 +6,7 @@
 //! - `example`: encode and sign the documented AttachInstanceRamRole example and print
 //!   every stage.
 //! - `schema`: every operation's parameters as JSON.
+//! - `explain`: why a signature does not match.
 
 // The library is pure and its lint forbids IO; this command reads files and runs
 // adapters by design.
@@ -14,6 +15,7 @@
 
 mod check;
 mod corpus;
+mod explain;
 mod report;
 
 use std::io::{Read as _, Write as _};
@@ -45,6 +47,10 @@ enum Command {
     Adapter,
     /// Print every operation's parameter schema as JSON (corpus/schema/operations.json).
     Schema,
+    /// Explain a SignatureDoesNotMatch: the first difference and its cause.
+    ///
+    /// Exit status: 0 whenever a diagnosis was printed, 2 when an input cannot be read.
+    Explain(explain::Options),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check(options) => check::run(&options),
         Command::Example => example(),
         Command::Adapter => run_adapter(),
+        Command::Explain(options) => explain::run(&options),
         Command::Schema => {
             println!("{:#}", ecs_ramrole::conformance::parameter_schema());
             ExitCode::SUCCESS
