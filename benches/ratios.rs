@@ -252,6 +252,7 @@ fn scaling_targets(report: &mut Report, cases: &[Case]) {
 }
 
 fn sign_targets(report: &mut Report) {
+    v3_targets(report);
     let signing = inputs::signing();
     for n in [1, 100] {
         let request = inputs::attach_request(n);
@@ -270,6 +271,59 @@ fn sign_targets(report: &mut Report) {
             string_to_sign.len(),
             sign_pair.ratio
         ));
+    }
+}
+
+/// V3 encode + sign against its hashing and HMAC alone; the server side's parse +
+/// verify of the same 100-ID request, V1 and V3, reported beside.
+fn v3_targets(report: &mut Report) {
+    use ecs_ramrole::{
+        AccessKeySecret, EncodeOptions, HttpRequest, IncomingRequest, Method, Stages,
+    };
+    let signing = inputs::signing();
+    let request = inputs::attach_request(100);
+    let v3 = EncodeOptions::v3(Method::Post, Some(ecs_ramrole::Format::Json));
+    let sign_v3 = || {
+        request.sign(
+            &v3,
+            &signing.credentials,
+            &signing.timestamp,
+            &signing.nonce,
+        )
+    };
+    let signed = sign_v3();
+    let Stages::V3(stages) = signed.stages() else {
+        unreachable!("V3 options")
+    };
+    let canonical_request = stages.canonical_request().to_owned();
+    let pair_v3 = pair(sign_v3, || {
+        baseline::sha256_hmac_sha256_hex(inputs::SECRET, black_box(&canonical_request))
+    });
+    report.ratio("sign_v3_100_ids_vs_sha256_hmac_sha256", pair_v3.ratio, 2.5);
+    report.detail(format!(
+        "median sign_v3/100_ids canonical_request_bytes={} ours_ns={:.0} sha256_hmac_ns={:.0} (ratio {:.2})",
+        canonical_request.len(),
+        pair_v3.a,
+        pair_v3.b,
+        pair_v3.ratio
+    ));
+    let secret = || Some(AccessKeySecret::new(inputs::SECRET).expect("non-empty"));
+    let signed_v1 = inputs::sign(&request, &signing);
+    let v1_query = signed_v1.query().to_owned();
+    let v3_headers: Vec<(&str, &str)> = signed
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    for (name, query, headers) in [
+        ("v1", v1_query.as_str(), &[][..]),
+        ("v3", signed.query(), &v3_headers[..]),
+    ] {
+        let http = HttpRequest::new("POST", "/", query, headers, b"");
+        let ns = single(|| {
+            IncomingRequest::from_http(black_box(&http), |_| secret()).expect("verifies")
+        });
+        report.detail(format!("median parse_verify_{name}/100_ids ns={ns:.0}"));
     }
 }
 
@@ -424,6 +478,8 @@ fn spin(cases: &[Case], what: &str, iterations: usize) {
         .stages()
         .string_to_sign()
         .to_owned();
+    let v3 =
+        ecs_ramrole::EncodeOptions::v3(ecs_ramrole::Method::Post, Some(ecs_ramrole::Format::Json));
     let case = cases
         .iter()
         .find(|c| c.name == "attach_100_results")
@@ -431,6 +487,12 @@ fn spin(cases: &[Case], what: &str, iterations: usize) {
     for _ in 0..iterations {
         match what {
             "sign_100" => drop(black_box(inputs::sign(black_box(&request), &signing))),
+            "sign_v3_100" => drop(black_box(black_box(&request).sign(
+                &v3,
+                &signing.credentials,
+                &signing.timestamp,
+                &signing.nonce,
+            ))),
             "hmac_100" => drop(black_box(baseline::hmac_sha1_base64(
                 inputs::SECRET,
                 black_box(&string_to_sign),

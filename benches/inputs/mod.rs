@@ -275,6 +275,18 @@ pub(crate) mod baseline {
         seen
     }
 
+    /// SHA-256 of a canonical request, then HMAC-SHA256 of the string-to-sign, both in
+    /// hex: signature V3 minus building the canonical request.
+    pub(crate) fn sha256_hmac_sha256_hex(secret: &str, canonical_request: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let hashed = base16ct::lower::encode_string(&Sha256::digest(canonical_request.as_bytes()));
+        let string_to_sign = format!("ACS3-HMAC-SHA256\n{hashed}");
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("any key length");
+        mac.update(string_to_sign.as_bytes());
+        base16ct::lower::encode_string(&mac.finalize().into_bytes())
+    }
+
     /// HMAC-SHA1 keyed with `secret&`, then Base64: signature V1 minus the encoding.
     pub(crate) fn hmac_sha1_base64(secret: &str, string_to_sign: &str) -> String {
         let mut key = Vec::with_capacity(secret.len() + 1);

@@ -325,21 +325,25 @@ impl Request {
         } else {
             Cow::Owned(v3::payload_sha256(body.as_bytes()))
         };
-        let mut signed = vec![
+        let mut signed: Vec<(String, String)> = [
             ("host", options.host()),
             ("x-acs-action", self.action().as_str()),
             ("x-acs-content-sha256", &payload_hash),
             ("x-acs-date", timestamp.as_str()),
             ("x-acs-signature-nonce", nonce.as_str()),
             ("x-acs-version", API_VERSION),
-        ];
-        if !body.is_empty() {
-            signed.push(("content-type", FORM));
-        }
-        if let Some(token) = credentials.security_token() {
-            signed.push((redact::TOKEN_HEADER, token));
-        }
-        let signed = CanonicalHeaders::new(signed);
+        ]
+        .into_iter()
+        .chain((!body.is_empty()).then_some(("content-type", FORM)))
+        .chain(
+            credentials
+                .security_token()
+                .map(|token| (redact::TOKEN_HEADER, token)),
+        )
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+        signed.reserve(2);
+        let signed = CanonicalHeaders::from_owned(signed);
         let stages = v3::sign(
             options.method,
             "/",
@@ -349,10 +353,7 @@ impl Request {
             credentials.access_key_id(),
             credentials.secret(),
         );
-        let mut headers: Vec<(String, String)> = signed
-            .iter()
-            .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            .collect();
+        let mut headers = signed.into_lines();
         headers.push(("authorization".into(), stages.authorization().to_owned()));
         if let Some(format) = options.format {
             headers.push(("accept".into(), format.media_type().to_owned()));

@@ -105,22 +105,40 @@ pub(crate) struct CanonicalHeaders {
 
 impl CanonicalHeaders {
     pub(crate) fn new<'h>(headers: impl IntoIterator<Item = (&'h str, &'h str)>) -> Self {
-        let mut pairs: Vec<(String, &str)> = headers
-            .into_iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
-            .collect();
+        Self::from_owned(
+            headers
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+        )
+    }
+
+    /// The same from owned pairs, reused in place: a request's own headers are already
+    /// lowercase and trimmed, and then nothing is copied.
+    pub(crate) fn from_owned(mut pairs: Vec<(String, String)>) -> Self {
+        for (name, value) in &mut pairs {
+            name.make_ascii_lowercase();
+            if value.trim().len() != value.len() {
+                *value = value.trim().to_owned();
+            }
+        }
         pairs.sort_unstable();
         let mut lines: Vec<(String, String)> = Vec::with_capacity(pairs.len());
         for (name, value) in pairs {
             match lines.last_mut() {
                 Some((last, merged)) if *last == name => {
                     merged.push(',');
-                    merged.push_str(value);
+                    merged.push_str(&value);
                 }
-                _ => lines.push((name, value.to_owned())),
+                _ => lines.push((name, value)),
             }
         }
         Self { lines }
+    }
+
+    /// The lines, by value.
+    pub(crate) fn into_lines(self) -> Vec<(String, String)> {
+        self.lines
     }
 
     /// The merged value of a lowercase `name`.
