@@ -2,12 +2,16 @@
 //! and [`DetachInstanceRamRole`] (API version 2014-05-26), built for SDKs to embed, mock
 //! servers to answer with, and a conformance corpus to check both.
 //!
-//! - **Requests** ([`request`](crate::Request)): typed, checked at construction against
-//!   one parameter schema ([`Action::params`]), encoded infallibly into the canonical RPC
-//!   query, and signed with signature V1 (HMAC-SHA1). The timestamp and nonce are
-//!   inputs: the library reads no clock and no random source.
-//! - **The server side**: [`IncomingRequest`] decodes a query back into the typed
-//!   request and verifies its signature in constant time.
+//! - **Requests** ([`Request`]): typed, checked at construction against one parameter
+//!   schema ([`Action::params`]), encoded infallibly into the canonical RPC query, and
+//!   signed with signature V1 (HMAC-SHA1, [`sign_params`]) or V3 (ACS3-HMAC-SHA256,
+//!   [`sign_v3`]), the parameters in the query or a form body. The timestamp and nonce
+//!   are inputs: the library reads no clock and no random source.
+//! - **The server side**: [`IncomingRequest::from_http`] decodes an HTTP request back into
+//!   the typed request, tells V1 from V3, verifies the signature in constant time, and
+//!   answers a failure with the service's own code ([`RequestError::to_service_error`]).
+//! - **Diagnosis**: [`explain`] turns a `SignatureDoesNotMatch` into the first
+//!   difference and its cause.
 //! - **Responses**: [`ResponseDecoder`] turns (status, content type, body) into a typed
 //!   [`Response`], a [`ServiceError`] ("the service said no": any non-2xx status), or a
 //!   [`DecodeError`] ("we could not parse": kind, field, byte offset, line and column).
@@ -60,12 +64,14 @@
 //! # let credentials = Credentials::new("testid", AccessKeySecret::new("testsecret")?)?;
 //! # let signed = Request::from(DetachInstanceRamRole::builder().region_id("cn-hangzhou")
 //! #     .instance_ids(InstanceIds::new(["i-1"])?).build()?)
-//! #     .sign(&EncodeOptions::default(), &credentials, &"2016-02-23T12:46:24Z".parse()?, &Nonce::new("n")?);
-//! # let query = signed.query();
-//! // `query` is what arrived after `?` (or the form body of a POST).
-//! let incoming = IncomingRequest::parse(query)?;
-//! let answer = match incoming.verify(Method::Post, &AccessKeySecret::new("testsecret")?) {
-//!     Ok(()) => {
+//! #     .sign(&EncodeOptions::v3(Method::Post, None), &credentials, &"2016-02-23T12:46:24Z".parse()?, &Nonce::new("n")?);
+//! # let headers: Vec<(&str, &str)> = signed.headers().iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+//! # let (query, body) = (signed.query(), signed.body().as_bytes());
+//! // What arrived: method, path, query (after `?`), headers and body.
+//! let http = HttpRequest::new("POST", "/", query, &headers, body);
+//! let secret_of = |id: &str| (id == "testid").then(|| AccessKeySecret::new("testsecret").ok()).flatten();
+//! let (status, answer) = match IncomingRequest::from_http(&http, secret_of) {
+//!     Ok(incoming) => {
 //!         let Request::Detach(detach) = incoming.request() else { unreachable!() };
 //!         let mut response = Response::new(Action::DetachInstanceRamRole);
 //!         response.request_id = Some("E6352369-5C2B-41CD-AB50-471550C8F674".into());
@@ -73,12 +79,14 @@
 //!         response.fail_count = Some(0);
 //!         // Without `Format`, the service answers XML.
 //!         match incoming.format() {
-//!             Some(Format::Json) => response.to_json(),
-//!             _ => response.to_xml()?,
+//!             Some(Format::Json) => (200, response.to_json()),
+//!             _ => (200, response.to_xml()?),
 //!         }
 //!     }
-//!     Err(e) => ServiceError::new(400, e.code().parse()?).to_json(),
+//!     // `SignatureDoesNotMatch`, `MissingParameter.RegionId`, ... with their statuses.
+//!     Err(e) => (e.status(), e.to_service_error().to_json()),
 //! };
+//! assert_eq!(status, 200);
 //! assert!(answer.contains("E6352369"));
 //! # Ok(())
 //! # }
