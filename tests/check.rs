@@ -150,3 +150,205 @@ fn reports_and_usage_errors() {
     std::fs::create_dir_all(&empty).unwrap();
     assert_eq!(code(&check(&["--corpus", empty.to_str().unwrap()])), 2);
 }
+
+/// The fault adapter, in persistent mode, misbehaving on the `n`-th envelope.
+fn fault(mode: &str, n: usize) -> String {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fault_adapter.py"
+    );
+    format!("python3 {script} {mode} {n}")
+}
+
+fn statuses(out: &Output) -> Vec<String> {
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn persistent_adapters_crash_one_case_and_the_run_goes_on() {
+    // Every adapter started afresh misbehaves on its 10th envelope: cases 10 and 20 crash.
+    let every = 10;
+    for mode in ["crash", "hang", "garbage", "exit"] {
+        let out = check(&[
+            "--adapter",
+            &fault(mode, every),
+            "--persistent",
+            "--jobs",
+            "1",
+            "--run",
+            "sign/*",
+            "--timeout",
+            "1",
+            "--report",
+            "json",
+        ]);
+        assert_eq!(code(&out), 1, "{mode}");
+        let statuses = statuses(&out);
+        assert_eq!(statuses.len(), 21, "{mode}: every case reported");
+        for (i, status) in statuses.iter().enumerate() {
+            let want = if (i + 1) % every == 0 {
+                "crash"
+            } else {
+                "unsupported"
+            };
+            assert_eq!(status, want, "{mode}: case {}", i + 1);
+        }
+        if mode == "crash" {
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let stderr = report["cases"][every - 1]["stderr"].as_str().unwrap();
+            assert!(stderr.contains("about to crash"), "{stderr:?}");
+        }
+    }
+    // An answer given twice: the next case never takes the extra line as its own pass.
+    let out = check(&[
+        "--adapter",
+        &fault("double", 2),
+        "--persistent",
+        "--jobs",
+        "1",
+        "--run",
+        "sign/*",
+        "--report",
+        "json",
+    ]);
+    let statuses = statuses(&out);
+    assert_eq!(statuses.len(), 21);
+    assert!(
+        ["crash", "fail"].contains(&statuses[2].as_str()),
+        "{statuses:?}"
+    );
+    assert_eq!(code(&out), 1);
+}
+
+#[test]
+fn reports_are_the_same_for_any_number_of_jobs() {
+    let ours = concat!(env!("CARGO_BIN_EXE_ecs-ramrole"), " adapter --persistent");
+    let run = |jobs: &str| {
+        let args = [
+            "--adapter",
+            ours,
+            "--persistent",
+            "--jobs",
+            jobs,
+            "--report",
+            "json",
+        ];
+        String::from_utf8(check(&args).stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(
+        one == run("4"),
+        "--jobs 1 and --jobs 4 give byte-identical reports"
+    );
+    let mut report: Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(report["failed"], false);
+    // The one-shot mode agrees with the persistent one, but for the adapter's name.
+    let one_shot = concat!(env!("CARGO_BIN_EXE_ecs-ramrole"), " adapter");
+    let out = check(&["--adapter", one_shot, "--jobs", "3", "--report", "json"]);
+    let mut one_shot: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["adapter"] = Value::Null;
+    one_shot["adapter"] = Value::Null;
+    assert!(one_shot == report, "one-shot and persistent reports differ");
+}
+
+#[test]
+fn a_selection_of_nothing_is_an_error_not_a_green_run() {
+    let out = check(&["--run", "sgn/*"]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("matches none"));
+}
+
+#[test]
+fn expected_failure_lines_outside_the_selection_are_ignored() {
+    let list = xfail_file(
+        "slices",
+        "response/*/xml/y_doc_example  # another slice's line\nsign/y_doc_describe_regions # passes\nsign/never_* # no such case\n",
+    );
+    let out = check(&[
+        "--run",
+        "sign/*",
+        "--expected-failures",
+        &list,
+        "--report",
+        "json",
+    ]);
+    assert_eq!(code(&out), 1);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The response line is ignored; the never_ line is stale; the doc case is an xpass
+    // naming its line.
+    let stale = report["stale_expected_failures"].as_array().unwrap();
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0]["line"], 3);
+    let xpass: Vec<&Value> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "xpass")
+        .collect();
+    assert_eq!(xpass.len(), 1);
+    assert!(
+        xpass[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("line 2: sign/y_doc_describe_regions (passes)"),
+        "{}",
+        xpass[0]["detail"]
+    );
+    assert_eq!(report["summary"]["failed"], 2);
+}
+
+#[test]
+fn every_report_counts_what_it_shows() {
+    let list = xfail_file("counts", "sign/y_doc_describe_regions\nsign/gone\n");
+    let reject = constant(r#"{"outcome":"reject","reject_kind":"constraint_violation"}"#);
+    let args = [
+        "--adapter",
+        &reject,
+        "--run",
+        "sign/*",
+        "--expected-failures",
+        &list,
+    ];
+    // JUnit: the attributes are the counts of the elements inside.
+    let out = check(&[&args[..], &["--report", "junit"]].concat());
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let attr = |name: &str| -> usize {
+        let at = xml.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        xml[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(attr("tests"), xml.matches("<testcase ").count());
+    assert_eq!(attr("failures"), xml.matches("<failure ").count());
+    assert_eq!(attr("errors"), xml.matches("<error ").count());
+    assert_eq!(attr("skipped"), xml.matches("<skipped ").count());
+    assert_eq!(attr("tests"), 22, "21 cases and the stale line");
+    // Text: the table's failing columns and the stale count add up to the last line.
+    let out = check(&[&args[..], &["--report", "text"]].concat());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let total: Vec<usize> = text
+        .lines()
+        .find(|l| l.starts_with("total"))
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (fail, xpass, crash) = (total[1], total[4], total[5]);
+    let last = text.lines().last().unwrap();
+    let failed: usize = last
+        .split(" passed, ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(failed, fail + xpass + crash + 1, "{text}");
+    assert!(last.contains("1 stale"), "{last}");
+}

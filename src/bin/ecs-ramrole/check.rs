@@ -1,25 +1,34 @@
 //! `ecs-ramrole check`: run every selected corpus case through an adapter and judge it.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ecs_ramrole::conformance::adapter;
-use ecs_ramrole::conformance::{Judgement, Level, judge};
+use ecs_ramrole::conformance::{Judgement, Level, adapter, judge};
 use glob::Pattern;
 use serde_json::Value;
-use wait_timeout::ChildExt as _;
 
 use crate::corpus::{self, Loaded, Source};
-use crate::report::{self, Format, Outcome, Run, Status};
+use crate::report::{self, Format, Outcome, Run, Stale, Status};
+use crate::runner::{OneShot, Persistent, Verdict};
 
 /// What to run and how.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Options {
-    /// Adapter command, run with `sh -c` once per case (protocol 1 on stdin/stdout).
+    /// Adapter command, run with `sh -c` (protocol 1 on stdin/stdout); once per case,
+    /// or once per job with `--persistent`.
     #[arg(long, value_name = "CMD")]
     adapter: Option<String>,
+    /// Start the adapter once and stream one envelope per line (protocol 1, persistent
+    /// mode); a crash restarts it for the next case.
+    #[arg(long, requires = "adapter")]
+    persistent: bool,
+    /// Adapters run side by side (default: the number of CPUs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Corpus directory (default: the corpus embedded in this binary).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
@@ -30,7 +39,8 @@ pub(crate) struct Options {
     #[arg(long, value_name = "GLOB")]
     skip: Vec<Pattern>,
     /// Expected failures: one glob per line, `# reason` after it. A listed case that
-    /// passes, or a line that matches no case, fails the run.
+    /// passes, or a line that matches no case of the corpus, fails the run; a line whose
+    /// cases are all outside the selection is ignored.
     #[arg(long, value_name = "FILE")]
     expected_failures: Option<String>,
     /// Report format.
@@ -52,79 +62,86 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
 }
 
+/// One expected-failures line.
+struct Expected {
+    line: usize,
+    pattern: Pattern,
+    reason: String,
+}
+
 /// Exit codes: 0 clean, 1 conformance failures, 2 usage, corpus or protocol errors.
 pub(crate) fn run(options: &Options) -> ExitCode {
+    match try_run(options) {
+        Ok(code) => code,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("ecs-ramrole check: {p}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn try_run(options: &Options) -> Result<ExitCode, Vec<String>> {
     let source = options
         .corpus
         .clone()
         .map_or(Source::Embedded, Source::Directory);
-    let (version, cases) = match corpus::load(&source) {
-        Ok(loaded) => loaded,
-        Err(problems) => {
-            for p in problems {
-                eprintln!("corpus error: {p}");
-            }
-            return ExitCode::from(2);
-        }
-    };
-    let xfail = match &options.expected_failures {
+    let (version, cases) = corpus::load(&source)?;
+    let expected = match &options.expected_failures {
         None => Vec::new(),
-        Some(path) => match read_expected_failures(path) {
-            Ok(list) => list,
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::from(2);
-            }
-        },
+        Some(path) => read_expected_failures(path).map_err(|e| vec![e])?,
     };
     let selected: Vec<&Loaded> = cases
         .iter()
         .filter(|c| options.run.is_empty() || options.run.iter().any(|p| p.matches(c.case.id())))
         .filter(|c| !options.skip.iter().any(|p| p.matches(c.case.id())))
         .collect();
-
-    let progress = std::io::stderr().is_terminal();
-    let mut outcomes = Vec::with_capacity(selected.len());
-    for (n, loaded) in selected.iter().enumerate() {
-        if progress {
-            eprint!(
-                "\r\x1b[2K[{}/{}] {}",
-                n + 1,
-                selected.len(),
-                loaded.case.id()
-            );
-        }
-        let outcome = match run_case(options, loaded) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                if progress {
-                    eprintln!();
-                }
-                eprintln!("protocol error: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        outcomes.push(outcome);
-    }
-    if progress {
-        eprint!("\r\x1b[2K");
+    if selected.is_empty() {
+        return Err(vec![format!(
+            "the selection (--run {:?}, --skip {:?}) matches none of the {} cases",
+            options.run.iter().map(Pattern::as_str).collect::<Vec<_>>(),
+            options.skip.iter().map(Pattern::as_str).collect::<Vec<_>>(),
+            cases.len()
+        )]);
     }
 
-    // Strict expected failures: a listed case that passes, or a pattern that matches no
-    // selected case, fails the run.
+    let mut outcomes = run_cases(options, &selected).map_err(|e| vec![e])?;
+
+    // Expected failures: a line applies to the selected cases it matches; a line that
+    // matches only unselected cases is ignored; one that matches no case at all is stale.
     let mut stale = Vec::new();
-    for (pattern, _reason) in &xfail {
-        let mut matched = false;
-        for outcome in outcomes.iter_mut().filter(|o| pattern.matches(&o.id)) {
-            matched = true;
+    for line in &expected {
+        let mut applied = false;
+        for outcome in outcomes.iter_mut().filter(|o| line.pattern.matches(&o.id)) {
+            applied = true;
+            let listed = format!(
+                "expected-failures line {}: {}{}",
+                line.line,
+                line.pattern.as_str(),
+                if line.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", line.reason)
+                }
+            );
             outcome.status = match outcome.status {
-                Status::Pass => Status::Xpass,
-                Status::Fail | Status::Warn | Status::Crash => Status::Xfail,
+                Status::Pass => {
+                    outcome.detail = format!("passes, but is listed on {listed}");
+                    Status::Xpass
+                }
+                Status::Fail | Status::Warn | Status::Crash => {
+                    outcome.detail = format!("{} [{listed}]", outcome.detail);
+                    Status::Xfail
+                }
                 other => other,
             };
         }
-        if !matched {
-            stale.push(pattern.as_str().to_owned());
+        if !applied && !cases.iter().any(|c| line.pattern.matches(c.case.id())) {
+            stale.push(Stale {
+                line: line.line,
+                pattern: line.pattern.as_str().to_owned(),
+            });
         }
     }
     for outcome in &mut outcomes {
@@ -139,19 +156,17 @@ pub(crate) fn run(options: &Options) -> ExitCode {
             .clone()
             .unwrap_or_else(|| "in-process (this library)".into()),
         outcomes,
-        stale_expected_failures: stale,
+        stale,
     };
     let mut out = std::io::stdout().lock();
-    let written = report::write(&mut out, options.report, &run).and_then(|()| out.flush());
-    if let Err(e) = written {
-        eprintln!("cannot write the report: {e}");
-        return ExitCode::from(2);
-    }
-    if run.failed() {
+    report::write(&mut out, options.report, &run)
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|e| vec![format!("cannot write the report: {e}")])?;
+    Ok(if run.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 /// Whether a miss at `level` fails the run.
@@ -163,112 +178,128 @@ fn counts(level: Level, strict: bool) -> bool {
     }
 }
 
-fn run_case(options: &Options, loaded: &Loaded) -> Result<Outcome, String> {
-    let case = &loaded.case;
-    let envelope = case.envelope(loaded.body.as_deref()).to_string();
-    let (verdict, stderr) = match &options.adapter {
-        None => (
-            adapter::handle(envelope.as_bytes()).map_err(|e| format!("no verdict: {e}")),
-            String::new(),
-        ),
-        Some(command) => run_external(command, envelope.as_bytes(), options.timeout)?,
-    };
-    let (status, detail, verdict) = match verdict {
-        Err(why) => (Status::Crash, why, None),
-        Ok(verdict) => match judge(case.expect(), &verdict) {
-            Judgement::Pass { alternative } => (
-                Status::Pass,
-                alternative
-                    .map(|i| format!("alternative {i}"))
-                    .unwrap_or_default(),
-                Some(verdict),
-            ),
-            Judgement::Fail(why) => (Status::Fail, why, Some(verdict)),
-            Judgement::Unsupported(reason) => (Status::Unsupported, reason, Some(verdict)),
-        },
-    };
-    Ok(Outcome {
-        id: case.id().to_owned(),
-        kind: case.kind().to_owned(),
-        level: case.level(),
-        status,
-        detail,
-        verdict,
-        stderr,
-    })
+/// Runs every selected case on `--jobs` workers, each with its own adapter; the outcomes
+/// come back in the order of `selected` (ID order) whatever the scheduling was.
+///
+/// # Errors
+/// An adapter that cannot be started at all: a protocol error for the whole run.
+fn run_cases(options: &Options, selected: &[&Loaded]) -> Result<Vec<Outcome>, String> {
+    let jobs = options
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .min(selected.len());
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> =
+        Mutex::new((0..selected.len()).map(|_| None).collect());
+    let progress = std::io::stderr().is_terminal();
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                let mut worker = Worker::new(options);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(loaded) = selected.get(i) else { break };
+                    match worker.run_case(loaded) {
+                        Ok(outcome) => {
+                            if let Ok(mut results) = results.lock() {
+                                results[i] = Some(outcome);
+                            }
+                        }
+                        Err(e) => {
+                            if let Ok(mut failure) = failure.lock() {
+                                failure.get_or_insert(e);
+                            }
+                            // Stop every worker: the run cannot be completed.
+                            next.store(selected.len(), Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if progress {
+                        eprint!("\r\x1b[2K[{n}/{}] {}", selected.len(), loaded.case.id());
+                    }
+                }
+            });
+        }
+    });
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    let results = results
+        .into_inner()
+        .map_err(|_| "a worker panicked".to_owned())?;
+    results
+        .into_iter()
+        .map(|o| o.ok_or_else(|| "a case was not run".to_owned()))
+        .collect()
 }
 
-/// Runs an adapter once. `Err` only when it cannot be started at all (a protocol error
-/// for the whole run); a crash, a timeout or bad output is `Ok(Err(..))`.
-fn run_external(
-    command: &str,
-    envelope: &[u8],
-    timeout: Duration,
-) -> Result<(Result<Value, String>, String), String> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the adapter {command:?}: {e}"))?;
-    // Feed stdin and drain stdout and stderr on their own threads, so a chatty adapter
-    // cannot deadlock on a full pipe.
-    let mut stdin = child.stdin.take();
-    let input = envelope.to_vec();
-    let writer = std::thread::spawn(move || {
-        if let Some(stdin) = stdin.as_mut() {
-            // An adapter that exits without reading its input shows up as a crash anyway.
-            let _ = stdin.write_all(&input);
+/// Where one worker's verdicts come from.
+enum Worker<'o> {
+    InProcess,
+    OneShot(OneShot<'o>),
+    Persistent(Persistent<'o>),
+}
+
+impl<'o> Worker<'o> {
+    fn new(options: &'o Options) -> Self {
+        match (&options.adapter, options.persistent) {
+            (None, _) => Worker::InProcess,
+            (Some(command), false) => Worker::OneShot(OneShot::new(command, options.timeout)),
+            (Some(command), true) => Worker::Persistent(Persistent::new(command, options.timeout)),
         }
-    });
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let mut stderr = child.stderr.take();
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(err) = stderr.as_mut() {
-            let _ = err.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let waited = child
-        .wait_timeout(timeout)
-        .map_err(|e| format!("cannot wait for the adapter: {e}"))?;
-    let status = match waited {
-        Some(status) => Some(status),
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            None
-        }
-    };
-    let _ = writer.join();
-    let stdout = reader.join().unwrap_or_default();
-    let stderr_bytes = err_reader.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&stderr_bytes).into_owned();
-    let verdict = match status {
-        None => Err(format!("timed out after {} s", timeout.as_secs_f64())),
-        Some(s) if !s.success() => Err(format!("exited with {s}")),
-        Some(_) => serde_json::from_slice::<Value>(&stdout)
-            .map_err(|e| format!("stdout is not one JSON verdict: {e}"))
-            .and_then(|v| match v.get("outcome").and_then(Value::as_str) {
-                Some(_) => Ok(v),
-                None => Err("the verdict has no \"outcome\"".into()),
-            }),
-    };
-    Ok((verdict, stderr))
+    }
+
+    fn run_case(&mut self, loaded: &Loaded) -> Result<Outcome, String> {
+        let case = &loaded.case;
+        let envelope = case.envelope(loaded.body.as_deref()).to_string();
+        let Verdict { verdict, stderr } = match self {
+            Worker::InProcess => Verdict {
+                verdict: adapter::handle(envelope.as_bytes())
+                    .map_err(|e| format!("no verdict: {e}")),
+                stderr: String::new(),
+            },
+            Worker::OneShot(runner) => runner.run(&envelope)?,
+            Worker::Persistent(runner) => runner.run(&envelope)?,
+        };
+        let (status, detail, verdict) = match verdict {
+            Err(why) => (Status::Crash, why, None),
+            Ok(verdict) => judged(case.expect(), verdict),
+        };
+        Ok(Outcome {
+            id: case.id().to_owned(),
+            kind: case.kind().to_owned(),
+            level: case.level(),
+            status,
+            detail,
+            verdict,
+            stderr,
+        })
+    }
+}
+
+fn judged(expect: &Value, verdict: Value) -> (Status, String, Option<Value>) {
+    match judge(expect, &verdict) {
+        Judgement::Pass { alternative } => (
+            Status::Pass,
+            alternative
+                .map(|i| format!("alternative {i}"))
+                .unwrap_or_default(),
+            Some(verdict),
+        ),
+        Judgement::Fail(why) => (Status::Fail, why, Some(verdict)),
+        Judgement::Unsupported(reason) => (Status::Unsupported, reason, Some(verdict)),
+    }
 }
 
 /// One glob per line, `#` starts the reason (or a comment line).
-fn read_expected_failures(path: &str) -> Result<Vec<(Pattern, String)>, String> {
+fn read_expected_failures(path: &str) -> Result<Vec<Expected>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -279,7 +310,11 @@ fn read_expected_failures(path: &str) -> Result<Vec<(Pattern, String)>, String> 
         }
         let glob = Pattern::new(pattern)
             .map_err(|e| format!("{path}:{}: bad pattern {pattern:?}: {e}", n + 1))?;
-        out.push((glob, reason.trim().to_owned()));
+        out.push(Expected {
+            line: n + 1,
+            pattern: glob,
+            reason: reason.trim().to_owned(),
+        });
     }
     Ok(out)
 }

@@ -17,6 +17,7 @@ mod check;
 mod corpus;
 mod explain;
 mod report;
+mod runner;
 
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -44,7 +45,12 @@ enum Command {
     /// Encode and sign the documented AttachInstanceRamRole example request and print each stage.
     Example,
     /// Adapter protocol 1: read one JSON envelope on stdin, write one JSON verdict on stdout.
-    Adapter,
+    Adapter {
+        /// Persistent mode: one envelope per line in, one verdict per line out, until the
+        /// end of stdin.
+        #[arg(long)]
+        persistent: bool,
+    },
     /// Print every operation's parameter schema as JSON (corpus/schema/operations.json).
     Schema,
     /// Explain a SignatureDoesNotMatch: the first difference and its cause.
@@ -57,7 +63,8 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(options) => check::run(&options),
         Command::Example => example(),
-        Command::Adapter => run_adapter(),
+        Command::Adapter { persistent: false } => run_adapter(),
+        Command::Adapter { persistent: true } => run_persistent_adapter(),
         Command::Explain(options) => explain::run(&options),
         Command::Schema => {
             println!("{:#}", ecs_ramrole::conformance::parameter_schema());
@@ -88,6 +95,30 @@ fn run_adapter() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A verdict a line, flushed at once; an envelope that gets no verdict is answered
+/// `unsupported`, so the stream stays in step.
+fn run_persistent_adapter() -> ExitCode {
+    use std::io::BufRead as _;
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("ecs-ramrole adapter: stdin is not UTF-8 lines");
+            return ExitCode::from(2);
+        };
+        let verdict = adapter::handle(line.as_bytes()).unwrap_or_else(|e| {
+            eprintln!("ecs-ramrole adapter: no verdict: {e}");
+            serde_json::json!({"outcome": "unsupported", "reason": e.to_string()})
+        });
+        if writeln!(out, "{verdict}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// The AttachInstanceRamRole request example of the API reference page
