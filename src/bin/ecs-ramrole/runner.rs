@@ -56,30 +56,52 @@ fn parse(line: &[u8]) -> Result<Value, String> {
     }
 }
 
-/// Collects a stream on a thread of its own, so a chatty adapter never blocks on a full
+/// A stream collected on a thread of its own, so a chatty adapter never blocks on a full
 /// pipe.
-fn drain(mut stream: impl std::io::Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, JoinHandle<()>) {
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&buffer);
-    let handle = std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n) = stream.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            if let Ok(mut sink) = sink.lock() {
-                sink.extend_from_slice(&chunk[..n]);
-            }
-        }
-    });
-    (buffer, handle)
+struct Drained {
+    buffer: Arc<Mutex<Vec<u8>>>,
+    handle: Option<JoinHandle<()>>,
 }
 
-fn text(buffer: &Mutex<Vec<u8>>, from: usize) -> String {
-    buffer
-        .lock()
-        .map(|b| String::from_utf8_lossy(b.get(from..).unwrap_or_default()).into_owned())
-        .unwrap_or_default()
+impl Drained {
+    fn new(stream: Option<impl std::io::Read + Send + 'static>) -> Self {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&buffer);
+        let handle = stream.map(|mut stream| {
+            std::thread::spawn(move || {
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = stream.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut sink) = sink.lock() {
+                        sink.extend_from_slice(&chunk[..n]);
+                    }
+                }
+            })
+        });
+        Self { buffer, handle }
+    }
+
+    fn len(&self) -> usize {
+        self.buffer.lock().map(|b| b.len()).unwrap_or(0)
+    }
+
+    /// What arrived since byte `from`.
+    fn since(&self, from: usize) -> String {
+        self.buffer
+            .lock()
+            .map(|b| String::from_utf8_lossy(b.get(from..).unwrap_or_default()).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Everything, once the stream has ended.
+    fn finish(mut self) -> Vec<u8> {
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+        self.buffer.lock().map(|b| b.clone()).unwrap_or_default()
+    }
 }
 
 /// The adapter started afresh for every case.
@@ -107,21 +129,15 @@ impl<'c> OneShot<'c> {
                 let _ = stdin.write_all(&input);
             }
         });
-        let stdout = child.stdout.take().map(drain);
-        let stderr = child.stderr.take().map(drain);
+        let stdout = Drained::new(child.stdout.take());
+        let stderr = Drained::new(child.stderr.take());
         let waited = wait_timeout::ChildExt::wait_timeout(&mut child, self.timeout)
             .map_err(|e| format!("cannot wait for the adapter: {e}"))?;
         if waited.is_none() {
             kill(&mut child);
         }
         let _ = writer.join();
-        let collect = |stream: Option<(Arc<Mutex<Vec<u8>>>, JoinHandle<()>)>| {
-            stream.map_or_else(Vec::new, |(buffer, handle)| {
-                let _ = handle.join();
-                buffer.lock().map(|b| b.clone()).unwrap_or_default()
-            })
-        };
-        let (out, err) = (collect(stdout), collect(stderr));
+        let (out, err) = (stdout.finish(), stderr.finish());
         let verdict = match waited {
             None => Err(format!("timed out after {} s", self.timeout.as_secs_f64())),
             Some(status) if !status.success() => Err(format!("exited with {status}")),
@@ -139,7 +155,7 @@ struct Live {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<Vec<u8>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr: Drained,
 }
 
 /// The adapter started once and fed a line per case; started again after a crash.
@@ -164,13 +180,7 @@ impl<'c> Persistent<'c> {
             kill(&mut child);
             return Err("the adapter's pipes could not be opened".into());
         };
-        let (stderr, _) = child.stderr.take().map_or_else(
-            || (Arc::new(Mutex::new(Vec::new())), None),
-            |s| {
-                let (buffer, handle) = drain(s);
-                (buffer, Some(handle))
-            },
-        );
+        let stderr = Drained::new(child.stderr.take());
         let (send, lines) = mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -206,11 +216,11 @@ impl<'c> Persistent<'c> {
         let Some(live) = self.live.as_mut() else {
             return Err("the adapter is not running".into());
         };
-        let mark = live.stderr.lock().map(|b| b.len()).unwrap_or(0);
+        let mark = live.stderr.len();
         // A line already waiting was not asked for: the adapter answered one envelope
         // twice, and every later answer would belong to the wrong case.
         if let Ok(extra) = live.lines.try_recv() {
-            let stderr = text(&live.stderr, mark);
+            let stderr = live.stderr.since(mark);
             if let Some(mut dead) = self.live.take() {
                 kill(&mut dead.child);
             }
@@ -247,7 +257,7 @@ impl<'c> Persistent<'c> {
             },
         };
         // Whatever it printed up to now belongs to this case.
-        let stderr = text(&live.stderr, mark);
+        let stderr = live.stderr.since(mark);
         if verdict.is_err() {
             // A crash: a fresh adapter takes the next case.
             if let Some(mut dead) = self.live.take() {
