@@ -352,3 +352,29 @@ fn every_report_counts_what_it_shows() {
     assert_eq!(failed, fail + xpass + crash + 1, "{text}");
     assert!(last.contains("1 stale"), "{last}");
 }
+
+/// The README's minimal adapter, copied as written, passes every V1 sign case.
+#[test]
+fn the_readme_adapter_passes_every_case_of_its_kind() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```python\n").unwrap() + "```python\n".len();
+    let script = &readme[start..start + readme[start..].find("```").unwrap()];
+    let path = xfail_file("readme_adapter.py", script);
+    let out = check(&[
+        "--adapter",
+        &format!("python3 {path}"),
+        "--persistent",
+        "--run",
+        "sign/*",
+        "--report",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for case in report["cases"].as_array().unwrap() {
+        let v3 = case["verdict"]["reason"] == "V1 sign only";
+        let want = if v3 { "unsupported" } else { "pass" };
+        assert_eq!(case["status"], want, "{}: {}", case["id"], case["detail"]);
+    }
+    assert!(report["summary"]["pass"].as_u64().unwrap() >= 21);
+    assert_eq!(code(&out), 0);
+}

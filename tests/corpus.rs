@@ -335,3 +335,24 @@ fn the_parameter_schema_says_what_the_documents_say() {
     assert_eq!(attach.param("InstanceIds").unwrap().rule, Rule::InstanceIds);
     assert!(Action::DetachInstanceRamRole.param("Policy").is_none());
 }
+
+/// The case count the README states is the corpus's.
+#[test]
+fn the_readme_states_the_case_count() {
+    let readme = include_str!("../README.md");
+    let count = cases().len();
+    let stated: Vec<usize> = readme
+        .split(" cases")
+        .filter_map(|before| {
+            before
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(!stated.is_empty(), "the README states the case count");
+    for n in stated {
+        assert_eq!(n, count, "README.md says {n} cases; the corpus has {count}");
+    }
+}
