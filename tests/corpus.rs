@@ -285,7 +285,7 @@ fn the_parameter_schema_file_is_the_crates_schema() {
 fn the_parameter_schema_says_what_the_documents_say() {
     use ecs_ramrole::{Action, Rule};
     // protocol.md §1.2 and §1.3, and both seeds' parameter tables.
-    let table: [(Action, &[(&str, bool)]); 2] = [
+    let table: [(Action, &[(&str, bool)]); 3] = [
         (
             Action::AttachInstanceRamRole,
             &[
@@ -304,6 +304,20 @@ fn the_parameter_schema_says_what_the_documents_say() {
                 ("RegionId", true),
                 ("InstanceIds", true),
                 ("RamRoleName", false),
+                ("OwnerId", false),
+                ("ResourceOwnerId", false),
+                ("ResourceOwnerAccount", false),
+            ],
+        ),
+        // §1.4: InstanceIds and RamRoleName each optional, one of them required.
+        (
+            Action::DescribeInstanceRamRole,
+            &[
+                ("RegionId", true),
+                ("InstanceIds", false),
+                ("RamRoleName", false),
+                ("PageNumber", false),
+                ("PageSize", false),
                 ("OwnerId", false),
                 ("ResourceOwnerId", false),
                 ("ResourceOwnerAccount", false),
@@ -334,6 +348,15 @@ fn the_parameter_schema_says_what_the_documents_say() {
     );
     assert_eq!(attach.param("InstanceIds").unwrap().rule, Rule::InstanceIds);
     assert!(Action::DetachInstanceRamRole.param("Policy").is_none());
+    let describe = Action::DescribeInstanceRamRole;
+    assert_eq!(
+        describe.param("PageSize").unwrap().rule,
+        Rule::Integer { min: 1, max: 50 }
+    );
+    assert!(matches!(
+        describe.param("PageNumber").unwrap().rule,
+        Rule::Integer { min: 1, .. }
+    ));
 }
 
 /// The case count the README states is the corpus's.

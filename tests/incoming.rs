@@ -154,7 +154,7 @@ fn every_failing_step_gets_the_service_code() {
         ("v1 bad escape", v1, |w| w.query.push_str("&X=%G1"), 400, "InvalidParameter"),
         ("v1 not UTF-8", v1, |w| w.query.push_str("&X=%FF"), 400, "InvalidParameter"),
         ("v1 no Action", v1, |w| replace(w, "Action=AttachInstanceRamRole&", ""), 400, "MissingParameter.Action"),
-        ("v1 other Action", v1, |w| replace(w, "Action=Attach", "Action=Describe"), 403, "InvalidAction"),
+        ("v1 other Action", v1, |w| replace(w, "Action=AttachInstanceRamRole", "Action=RunInstances"), 403, "InvalidAction"),
         ("v1 other Version", v1, |w| replace(w, "Version=2014-05-26", "Version=2016-01-01"), 400, "InvalidParameter"),
         ("v1 no Signature", v1, |w| w.query.truncate(w.query.find("&Signature=").unwrap()), 400, "IncompleteSignature"),
         ("v1 SHA-256", v1, |w| replace(w, "SignatureMethod=HMAC-SHA1", "SignatureMethod=HMAC-SHA256"), 400, "IncompleteSignature"),

@@ -57,7 +57,7 @@ fn result(action: Action) -> impl Strategy<Value = InstanceResult<'static>> {
 }
 
 fn response() -> impl Strategy<Value = Response<'static>> {
-    prop_oneof![
+    let attach_or_detach = prop_oneof![
         Just(Action::AttachInstanceRamRole),
         Just(Action::DetachInstanceRamRole)
     ]
@@ -80,7 +80,28 @@ fn response() -> impl Strategy<Value = Response<'static>> {
                     r
                 },
             )
-    })
+    });
+    let describe = (
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(any::<u32>()),
+        prop::option::of(any::<u32>()),
+        prop::option::of(any::<u32>()),
+        prop::option::of(prop::collection::vec(set(), 0..5)),
+    )
+        .prop_map(
+            |(request_id, region_id, total_count, page_number, page_size, sets)| {
+                let mut r = Response::new(Action::DescribeInstanceRamRole);
+                r.request_id = request_id;
+                r.region_id = region_id;
+                r.total_count = total_count;
+                r.page_number = page_number;
+                r.page_size = page_size;
+                r.instance_ram_role_sets = sets;
+                r
+            },
+        );
+    prop_oneof![2 => attach_or_detach, 1 => describe]
 }
 
 fn service_error() -> impl Strategy<Value = ServiceError> {

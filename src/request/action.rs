@@ -63,11 +63,13 @@ macro_rules! wire_enum {
 
 wire_enum! {
     /// The operations this crate speaks, matched exactly, as the server matches `Action`.
-    Action, exact, param "Action", expected "AttachInstanceRamRole or DetachInstanceRamRole" {
+    Action, exact, param "Action", expected "AttachInstanceRamRole, DetachInstanceRamRole or DescribeInstanceRamRole" {
         /// Attach a RAM role to 1 to 100 instances.
         AttachInstanceRamRole = "AttachInstanceRamRole",
         /// Detach the RAM role from 1 to 100 instances.
         DetachInstanceRamRole = "DetachInstanceRamRole",
+        /// List instances' RAM roles.
+        DescribeInstanceRamRole = "DescribeInstanceRamRole",
     }
 }
 

@@ -60,6 +60,9 @@ pub enum RequestErrorKind {
     /// A V1 signing parameter in a request signed with V3: which signature counts is not
     /// for the server to guess.
     MixedSignature,
+    /// None of the parameters that say what to act on (DescribeInstanceRamRole:
+    /// `InstanceIds`, `RamRoleName`).
+    AllEmpty,
 }
 
 /// A request parameter broke a rule: which parameter, which rule, and where.
@@ -148,6 +151,7 @@ impl RequestError {
             (SignatureMismatch, _) => "SignatureDoesNotMatch",
             (UnsupportedSignature | Unsigned, _) | (Missing, "Signature") => "IncompleteSignature",
             (UnknownAccessKeyId, _) => "InvalidAccessKeyId.NotFound",
+            (AllEmpty, _) => "InvalidParameter.AllEmpty",
             (Malformed, "Timestamp" | "x-acs-date") => "IllegalTimestamp",
             (UnknownAction, _) => "InvalidAction",
             (Malformed, "method") => "UnsupportedHTTPMethod",
@@ -245,6 +249,7 @@ impl fmt::Display for RequestError {
             UnknownAccessKeyId => write!(f, "{p} is not a known access key")?,
             Unsigned => write!(f, "{p} is not covered by the signature")?,
             MixedSignature => write!(f, "{p} is a V1 signing parameter in a V3 request")?,
+            AllEmpty => write!(f, "{p} and the parameters that go with it are all absent")?,
         }
         if let Some(detail) = &self.detail {
             write!(f, ": {detail}")?;

@@ -21,8 +21,9 @@ pub use error::{RequestError, RequestErrorKind};
 pub use incoming::{HttpRequest, IncomingRequest, Signer};
 pub use instance_ids::InstanceIds;
 pub use operations::{
-    AttachInstanceRamRole, AttachInstanceRamRoleBuilder, DetachInstanceRamRole,
-    DetachInstanceRamRoleBuilder, POLICY_MAX_CHARS,
+    AttachInstanceRamRole, AttachInstanceRamRoleBuilder, DescribeInstanceRamRole,
+    DescribeInstanceRamRoleBuilder, DetachInstanceRamRole, DetachInstanceRamRoleBuilder,
+    PAGE_SIZE_MAX, POLICY_MAX_CHARS,
 };
 pub use schema::{ParamSpec, ParamValue, Rule};
 pub use wire::{DEFAULT_HOST, EncodeOptions, EncodedRequest, Request, SignedRequest, Stages};

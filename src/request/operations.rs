@@ -13,11 +13,12 @@ use super::wire::ParamList;
 /// Declares one operation. Each field line is
 /// `"ApiName" accessor / set_accessor: Type required|optional [= rule];`
 /// where `Type` is `String`, `u64` or `InstanceIds`, and the rule defaults to the type's
-/// (non-empty text, a Long, a valid ID list).
+/// (non-empty text, a Long, a valid ID list). A rule across fields is a function of the
+/// built value, named after `check`.
 macro_rules! operation {
     (
         $(#[$doc:meta])*
-        $op:ident, $builder:ident, $action:ident;
+        $op:ident, $builder:ident, $action:ident $(, check $check:path)?;
         $(
             $(#[$fdoc:meta])*
             $name:literal $field:ident / $set:ident: $ty:ident $presence:ident $(= $rule:expr)?;
@@ -101,12 +102,14 @@ macro_rules! operation {
             /// A [`RequestError`] naming the first parameter, in declaration order, that
             /// is missing or breaks its rule.
             pub fn build(self) -> Result<$op, RequestError> {
-                Ok($op {
+                let built = $op {
                     $( $field: schema::$presence(
                         &operation!(@spec $name $ty $presence $($rule)?),
                         self.$field,
                     )?, )*
-                })
+                };
+                $( $check(&built)?; )?
+                Ok(built)
             }
         }
     };
@@ -126,10 +129,12 @@ macro_rules! operation {
     (@get_ty String optional) => { Option<&str> };
     (@get_ty u64 optional) => { Option<u64> };
     (@get_ty InstanceIds required) => { &InstanceIds };
+    (@get_ty InstanceIds optional) => { Option<&InstanceIds> };
     (@get $v:expr, String required) => { &$v };
     (@get $v:expr, String optional) => { $v.as_deref() };
     (@get $v:expr, u64 optional) => { $v };
     (@get $v:expr, InstanceIds required) => { &$v };
+    (@get $v:expr, InstanceIds optional) => { $v.as_ref() };
     (@push $out:ident, $name:literal, $v:expr, required) => {
         $out.push(($name, ParamType::wire(&$v)))
     };
@@ -183,6 +188,43 @@ operation! {
     "ResourceOwnerId" resource_owner_id / set_resource_owner_id: u64 optional;
     /// `ResourceOwnerAccount`.
     "ResourceOwnerAccount" resource_owner_account / set_resource_owner_account: String optional;
+}
+
+/// The largest page DescribeInstanceRamRole returns.
+pub const PAGE_SIZE_MAX: u64 = 50;
+
+operation! {
+    /// DescribeInstanceRamRole: the RAM roles of instances, by instance or by role, a page
+    /// at a time. Attach, describe, detach is the whole lifecycle.
+    ///
+    /// At least one of `InstanceIds` and `RamRoleName` is given (the service answers
+    /// `InvalidParameter.AllEmpty` otherwise).
+    DescribeInstanceRamRole, DescribeInstanceRamRoleBuilder, DescribeInstanceRamRole, check describe_filters;
+    /// `RegionId` (required): the region of the instances.
+    "RegionId" region_id / set_region_id: String required;
+    /// `InstanceIds`: the instances to describe, 1 to 100.
+    "InstanceIds" instance_ids / set_instance_ids: InstanceIds optional;
+    /// `RamRoleName`: the instances that have this role.
+    "RamRoleName" ram_role_name / set_ram_role_name: String optional;
+    /// `PageNumber`: 1 or more (the service's default is 1).
+    "PageNumber" page_number / set_page_number: u64 optional = Rule::Integer { min: 1, max: i32::MAX as u64 };
+    /// `PageSize`: 1 to 50 (the service's default is 10).
+    "PageSize" page_size / set_page_size: u64 optional = Rule::Integer { min: 1, max: PAGE_SIZE_MAX };
+    /// `OwnerId`: 0 to 2^63 - 1.
+    "OwnerId" owner_id / set_owner_id: u64 optional;
+    /// `ResourceOwnerId`: 0 to 2^63 - 1.
+    "ResourceOwnerId" resource_owner_id / set_resource_owner_id: u64 optional;
+    /// `ResourceOwnerAccount`.
+    "ResourceOwnerAccount" resource_owner_account / set_resource_owner_account: String optional;
+}
+
+/// Describe needs something to describe by.
+fn describe_filters(request: &DescribeInstanceRamRole) -> Result<(), RequestError> {
+    if request.instance_ids.is_none() && request.ram_role_name.is_none() {
+        return Err(RequestError::new(RequestErrorKind::AllEmpty, "InstanceIds")
+            .with_detail("give InstanceIds, RamRoleName or both"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

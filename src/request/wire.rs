@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::action::{API_VERSION, Action, Algorithm, Format, Method, Placement};
 use super::error::{RequestError, RequestErrorKind};
-use super::operations::{AttachInstanceRamRole, DetachInstanceRamRole};
+use super::operations::{AttachInstanceRamRole, DescribeInstanceRamRole, DetachInstanceRamRole};
 use super::schema::{ParamSpec, ParamValue};
 use crate::signing::credentials::{Credentials, Nonce};
 use crate::signing::timestamp::Timestamp;
@@ -31,6 +31,8 @@ pub enum Request {
     Attach(AttachInstanceRamRole),
     /// DetachInstanceRamRole
     Detach(DetachInstanceRamRole),
+    /// DescribeInstanceRamRole
+    Describe(DescribeInstanceRamRole),
 }
 
 impl From<AttachInstanceRamRole> for Request {
@@ -42,6 +44,12 @@ impl From<AttachInstanceRamRole> for Request {
 impl From<DetachInstanceRamRole> for Request {
     fn from(request: DetachInstanceRamRole) -> Self {
         Request::Detach(request)
+    }
+}
+
+impl From<DescribeInstanceRamRole> for Request {
+    fn from(request: DescribeInstanceRamRole) -> Self {
+        Request::Describe(request)
     }
 }
 
@@ -63,6 +71,7 @@ impl Action {
         match self {
             Action::AttachInstanceRamRole => AttachInstanceRamRole::PARAMS,
             Action::DetachInstanceRamRole => DetachInstanceRamRole::PARAMS,
+            Action::DescribeInstanceRamRole => DescribeInstanceRamRole::PARAMS,
         }
     }
 
@@ -208,6 +217,7 @@ impl Request {
         Ok(match action {
             Action::AttachInstanceRamRole => build!(AttachInstanceRamRole),
             Action::DetachInstanceRamRole => build!(DetachInstanceRamRole),
+            Action::DescribeInstanceRamRole => build!(DescribeInstanceRamRole),
         })
     }
 
@@ -216,6 +226,7 @@ impl Request {
         match self {
             Request::Attach(_) => Action::AttachInstanceRamRole,
             Request::Detach(_) => Action::DetachInstanceRamRole,
+            Request::Describe(_) => Action::DescribeInstanceRamRole,
         }
     }
 
@@ -232,6 +243,7 @@ impl Request {
         match self {
             Request::Attach(r) => r.push_params(out),
             Request::Detach(r) => r.push_params(out),
+            Request::Describe(r) => r.push_params(out),
         }
     }
 

@@ -25,6 +25,9 @@ impl XmlEncodeError {
 
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
+/// The (instance, role) pairs' wrapper and item.
+const ROLE_SETS: (&str, &str) = ("InstanceRamRoleSets", "InstanceRamRoleSet");
+
 /// Writes the members of one JSON object, in the order given.
 struct JsonObject<'o> {
     out: &'o mut String,
@@ -94,21 +97,33 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 impl Response<'_> {
-    /// The JSON body, compact, fields in the documented order; absent fields omitted.
+    /// The JSON body, compact, fields in the documented order; absent fields, and the
+    /// fields of the other operations, omitted.
     pub fn to_json(&self) -> String {
         let names = self.action.names();
         let mut out = String::with_capacity(256);
         let mut o = JsonObject::open(&mut out);
         o.string("RequestId", self.request_id.as_deref());
-        o.list(
-            names.results,
-            names.result,
-            self.results.as_deref(),
-            result_json,
-        );
-        o.raw("TotalCount", self.total_count);
-        o.raw("FailCount", self.fail_count);
-        o.string("RamRoleName", self.ram_role_name.as_deref());
+        match names.results {
+            Some((wrapper, item)) => {
+                o.list(wrapper, item, self.results.as_deref(), result_json);
+                o.raw("TotalCount", self.total_count);
+                o.raw("FailCount", self.fail_count);
+                o.string("RamRoleName", self.ram_role_name.as_deref());
+            }
+            None => {
+                o.string("RegionId", self.region_id.as_deref());
+                o.raw("TotalCount", self.total_count);
+                o.raw("PageNumber", self.page_number);
+                o.raw("PageSize", self.page_size);
+                o.list(
+                    ROLE_SETS.0,
+                    ROLE_SETS.1,
+                    self.instance_ram_role_sets.as_deref(),
+                    set_json,
+                );
+            }
+        }
         o.close();
         out
     }
@@ -122,15 +137,26 @@ impl Response<'_> {
         let mut x = XmlWriter::new();
         x.open(names.root);
         x.text("RequestId", self.request_id.as_deref())?;
-        x.list(
-            names.results,
-            names.result,
-            self.results.as_deref(),
-            result_xml,
-        )?;
-        x.raw("TotalCount", self.total_count);
-        x.raw("FailCount", self.fail_count);
-        x.text("RamRoleName", self.ram_role_name.as_deref())?;
+        match names.results {
+            Some((wrapper, item)) => {
+                x.list(wrapper, item, self.results.as_deref(), result_xml)?;
+                x.raw("TotalCount", self.total_count);
+                x.raw("FailCount", self.fail_count);
+                x.text("RamRoleName", self.ram_role_name.as_deref())?;
+            }
+            None => {
+                x.text("RegionId", self.region_id.as_deref())?;
+                x.raw("TotalCount", self.total_count);
+                x.raw("PageNumber", self.page_number);
+                x.raw("PageSize", self.page_size);
+                x.list(
+                    ROLE_SETS.0,
+                    ROLE_SETS.1,
+                    self.instance_ram_role_sets.as_deref(),
+                    set_xml,
+                )?;
+            }
+        }
         x.close(names.root);
         Ok(x.out)
     }
@@ -143,8 +169,8 @@ fn result_json(out: &mut String, r: &InstanceResult<'_>) {
     o.string("Message", r.message.as_deref());
     o.raw("Success", r.success);
     o.list(
-        "InstanceRamRoleSets",
-        "InstanceRamRoleSet",
+        ROLE_SETS.0,
+        ROLE_SETS.1,
         r.instance_ram_role_sets.as_deref(),
         set_json,
     );
@@ -164,14 +190,16 @@ fn result_xml(x: &mut XmlWriter, r: &InstanceResult<'_>) -> Result<(), XmlEncode
     x.text("Message", r.message.as_deref())?;
     x.raw("Success", r.success);
     x.list(
-        "InstanceRamRoleSets",
-        "InstanceRamRoleSet",
+        ROLE_SETS.0,
+        ROLE_SETS.1,
         r.instance_ram_role_sets.as_deref(),
-        |x, s| {
-            x.text("InstanceId", s.instance_id.as_deref())?;
-            x.text("RamRoleName", s.ram_role_name.as_deref())
-        },
+        set_xml,
     )
+}
+
+fn set_xml(x: &mut XmlWriter, s: &InstanceRamRoleSet<'_>) -> Result<(), XmlEncodeError> {
+    x.text("InstanceId", s.instance_id.as_deref())?;
+    x.text("RamRoleName", s.ram_role_name.as_deref())
 }
 
 impl ServiceError {

@@ -1,10 +1,12 @@
-//! The typed success responses of both operations.
+//! The typed success responses of the three operations.
 
 use std::borrow::Cow;
 
 use crate::request::Action;
 
-/// A decoded AttachInstanceRamRole or DetachInstanceRamRole success body.
+/// A decoded success body of any of the operations: AttachInstanceRamRole and
+/// DetachInstanceRamRole carry per-instance results; DescribeInstanceRamRole carries the
+/// (instance, role) pairs of a page.
 ///
 /// Every field is optional because the service and its documents disagree on which
 /// fields appear (`Success`, for one, is absent from most documented examples); a field
@@ -26,8 +28,17 @@ pub struct Response<'a> {
     pub total_count: Option<u32>,
     /// `FailCount`: how many of them failed, as the service counts them.
     pub fail_count: Option<u32>,
-    /// `{Action}Results.{Action}Result`: one entry per instance.
+    /// `{Action}Results.{Action}Result`: one entry per instance (Attach and Detach).
     pub results: Option<Vec<InstanceResult<'a>>>,
+    /// `RegionId` (DescribeInstanceRamRole).
+    pub region_id: Option<Cow<'a, str>>,
+    /// `PageNumber` (DescribeInstanceRamRole's documented samples carry it).
+    pub page_number: Option<u32>,
+    /// `PageSize` (likewise).
+    pub page_size: Option<u32>,
+    /// `InstanceRamRoleSets.InstanceRamRoleSet`: the page's (instance, role) pairs
+    /// (DescribeInstanceRamRole; `TotalCount` counts them over every page).
+    pub instance_ram_role_sets: Option<Vec<InstanceRamRoleSet<'a>>>,
 }
 
 /// The outcome for one instance.
@@ -68,6 +79,10 @@ impl<'a> Response<'a> {
             total_count: None,
             fail_count: None,
             results: None,
+            region_id: None,
+            page_number: None,
+            page_size: None,
+            instance_ram_role_sets: None,
         }
     }
 
@@ -100,6 +115,14 @@ impl<'a> Response<'a> {
             results: self
                 .results
                 .map(|rs| rs.into_iter().map(InstanceResult::into_owned).collect()),
+            region_id: self.region_id.map(owned),
+            page_number: self.page_number,
+            page_size: self.page_size,
+            instance_ram_role_sets: self.instance_ram_role_sets.map(|sets| {
+                sets.into_iter()
+                    .map(InstanceRamRoleSet::into_owned)
+                    .collect()
+            }),
         }
     }
 }
@@ -172,8 +195,20 @@ fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
 /// Element and key names that depend on the operation.
 pub(crate) struct Names {
     pub(crate) root: &'static str,
-    pub(crate) results: &'static str,
-    pub(crate) result: &'static str,
+    /// The per-instance results' wrapper and item (Attach and Detach).
+    pub(crate) results: Option<(&'static str, &'static str)>,
+}
+
+impl Names {
+    /// Whether `key` is the results wrapper.
+    pub(crate) fn is_results(&self, key: &str) -> bool {
+        self.results.is_some_and(|(wrapper, _)| wrapper == key)
+    }
+
+    /// The results' item name.
+    pub(crate) fn result(&self) -> &'static str {
+        self.results.map_or("", |(_, item)| item)
+    }
 }
 
 impl Action {
@@ -181,13 +216,21 @@ impl Action {
         match self {
             Action::AttachInstanceRamRole => Names {
                 root: "AttachInstanceRamRoleResponse",
-                results: "AttachInstanceRamRoleResults",
-                result: "AttachInstanceRamRoleResult",
+                results: Some((
+                    "AttachInstanceRamRoleResults",
+                    "AttachInstanceRamRoleResult",
+                )),
             },
             Action::DetachInstanceRamRole => Names {
                 root: "DetachInstanceRamRoleResponse",
-                results: "DetachInstanceRamRoleResults",
-                result: "DetachInstanceRamRoleResult",
+                results: Some((
+                    "DetachInstanceRamRoleResults",
+                    "DetachInstanceRamRoleResult",
+                )),
+            },
+            Action::DescribeInstanceRamRole => Names {
+                root: "DescribeInstanceRamRoleResponse",
+                results: None,
             },
         }
     }

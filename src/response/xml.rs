@@ -46,17 +46,27 @@ pub(crate) fn decode_response<'a>(
     }
     let mut response = Response::new(action);
     if !empty {
+        let describe = names.results.is_none();
         d.fields(|d, name, open| {
             Some(match name {
                 "RequestId" => d.string(&mut response.request_id, open),
-                "RamRoleName" => d.string(&mut response.ram_role_name, open),
                 "TotalCount" => d.number(&mut response.total_count, open),
-                "FailCount" => d.number(&mut response.fail_count, open),
-                n if n == names.results => {
-                    d.list(&mut response.results, open, names.result, |d, open| {
+                "RamRoleName" if !describe => d.string(&mut response.ram_role_name, open),
+                "FailCount" if !describe => d.number(&mut response.fail_count, open),
+                n if names.is_results(n) => {
+                    d.list(&mut response.results, open, names.result(), |d, open| {
                         d.instance_result(action, open)
                     })
                 }
+                "RegionId" if describe => d.string(&mut response.region_id, open),
+                "PageNumber" if describe => d.number(&mut response.page_number, open),
+                "PageSize" if describe => d.number(&mut response.page_size, open),
+                "InstanceRamRoleSets" if describe => d.list(
+                    &mut response.instance_ram_role_sets,
+                    open,
+                    "InstanceRamRoleSet",
+                    Decoder::role_set,
+                ),
                 _ => return None,
             })
         })?;

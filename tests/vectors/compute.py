@@ -42,6 +42,9 @@ CASES = {
         "Policy": '{"Statement": [{"Action": "*"}]}', "OwnerId": "1234567890123456",
         "ResourceOwnerId": "42", "ResourceOwnerAccount": "owner@example.com"}),
         "SecurityToken": "sts token/+="}),
+    # DescribeInstanceRamRole by role, second page of 5, GET.
+    "describe_by_role_get": ("GET", op("DescribeInstanceRamRole", "JSON", {
+        "RamRoleName": "EcsRole", "RegionId": "cn-hangzhou", "PageNumber": "2", "PageSize": "5"})),
     # The envelope example of issue 2 / corpus/README.md (with an STS token).
     "adapter_issue_example": ("POST", {**op("AttachInstanceRamRole", "JSON", {
         "InstanceIds": '["i-1","i-2"]', "RamRoleName": "EcsRole", "RegionId": "cn-hangzhou"}),

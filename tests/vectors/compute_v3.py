@@ -39,6 +39,9 @@ CASES = {
     "detach_v3_body_unicode": ("POST", "ecs.cn-shanghai.aliyuncs.com", "DetachInstanceRamRole", {
         "InstanceIds": json.dumps(["i-1", "阿 b+c*~"], separators=(",", ":"), ensure_ascii=False),
         "RamRoleName": "角色 a/b=c&d", "RegionId": "cn-shanghai", "OwnerId": "42"}, "body", None),
+    # DescribeInstanceRamRole by instances, in the query.
+    "describe_v3_by_ids": ("POST", "ecs.aliyuncs.com", "DescribeInstanceRamRole", {
+        "InstanceIds": json.dumps(["i-1", "i-2"], separators=(",", ":")), "RegionId": "cn-hangzhou"}, "query", None),
 }
 
 if __name__ == "__main__":

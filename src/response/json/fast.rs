@@ -37,19 +37,17 @@ pub(super) fn decode_response(action: Action, body: &[u8], limits: Limits) -> Ma
         at: 0,
         limits,
     };
-    let names = action.names();
+    // Describe's bodies are the visitors' (the fast path is for the big result lists).
+    let (results, result) = action.names().results?;
     let mut response = Response::new(action);
     r.object(|r, key| match key {
         "RequestId" => r.string_field(&mut response.request_id),
         "RamRoleName" => r.string_field(&mut response.ram_role_name),
         "TotalCount" => r.count_field(&mut response.total_count),
         "FailCount" => r.count_field(&mut response.fail_count),
-        k if k == names.results => r.wrapper(
-            &mut response.results,
-            names.result,
-            depth::RESULT - 1,
-            |r| r.result(action),
-        ),
+        k if k == results => r.wrapper(&mut response.results, result, depth::RESULT - 1, |r| {
+            r.result(action)
+        }),
         _ => r.skip(depth::RESPONSE),
     })?;
     r.ws();

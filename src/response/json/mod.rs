@@ -14,7 +14,8 @@ use crate::request::Action;
 
 /// Nesting depths of the model's objects, the root object being 1. A list wrapper
 /// `{"Xs": {"X": [objects]}}` adds three levels: the wrapper object, the array, the item
-/// object; unknown values are skipped from their object's depth.
+/// object; unknown values are skipped from their object's depth. (A Describe body's
+/// role sets sit at `RESULT`.)
 mod depth {
     pub(super) const RESPONSE: usize = 1;
     pub(super) const RESULT: usize = RESPONSE + 3;

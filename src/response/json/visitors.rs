@@ -509,14 +509,31 @@ impl<'de> Object<'de> for ResponseObject<'_> {
             Scalar::Count(n) => Some(n),
             _ => None,
         };
+        let describe = names.results.is_none();
         match key {
             "RequestId" => str_field(ctx, map, key, Field::Str, &mut r.request_id),
-            "RamRoleName" => str_field(ctx, map, key, Field::Str, &mut r.ram_role_name),
             "TotalCount" => scalar(ctx, map, key, Field::Count, &mut r.total_count, count),
-            "FailCount" => scalar(ctx, map, key, Field::Count, &mut r.fail_count, count),
-            k if k == names.results => {
-                wrapper(map, key, names.result, ResultObject(ctx), &mut r.results)
+            "RamRoleName" if !describe => {
+                str_field(ctx, map, key, Field::Str, &mut r.ram_role_name)
             }
+            "FailCount" if !describe => {
+                scalar(ctx, map, key, Field::Count, &mut r.fail_count, count)
+            }
+            k if names.is_results(k) => {
+                wrapper(map, key, names.result(), ResultObject(ctx), &mut r.results)
+            }
+            "RegionId" if describe => str_field(ctx, map, key, Field::Str, &mut r.region_id),
+            "PageNumber" if describe => {
+                scalar(ctx, map, key, Field::Count, &mut r.page_number, count)
+            }
+            "PageSize" if describe => scalar(ctx, map, key, Field::Count, &mut r.page_size, count),
+            "InstanceRamRoleSets" if describe => wrapper(
+                map,
+                key,
+                "InstanceRamRoleSet",
+                SetObject::<{ depth::RESULT }>(ctx),
+                &mut r.instance_ram_role_sets,
+            ),
             _ => Ok(false),
         }
     }
@@ -554,7 +571,7 @@ impl<'de> Object<'de> for ResultObject<'_> {
                 map,
                 key,
                 "InstanceRamRoleSet",
-                SetObject(ctx),
+                SetObject::<{ depth::ROLE_SET }>(ctx),
                 &mut r.instance_ram_role_sets,
             ),
             _ => Ok(false),
@@ -562,12 +579,13 @@ impl<'de> Object<'de> for ResultObject<'_> {
     }
 }
 
+/// An (instance, role) pair: in a Detach result, or at the top of a Describe body.
 #[derive(Clone, Copy)]
-struct SetObject<'c>(&'c Ctx);
+struct SetObject<'c, const DEPTH: usize>(&'c Ctx);
 
-impl<'de> Object<'de> for SetObject<'_> {
+impl<'de, const D: usize> Object<'de> for SetObject<'_, D> {
     type Value = InstanceRamRoleSet<'de>;
-    const DEPTH: usize = depth::ROLE_SET;
+    const DEPTH: usize = D;
     const WHAT: &'static str = "an InstanceRamRoleSet object";
     fn ctx(&self) -> &Ctx {
         self.0
