@@ -148,10 +148,11 @@ mod signing;
 
 pub use request::{
     API_VERSION, Action, Algorithm, AttachInstanceRamRole, AttachInstanceRamRoleBuilder,
-    DEFAULT_HOST, DescribeInstanceRamRole, DescribeInstanceRamRoleBuilder, DetachInstanceRamRole,
-    DetachInstanceRamRoleBuilder, EncodeOptions, EncodedRequest, Format, HttpRequest,
-    IncomingRequest, InstanceIds, Method, PAGE_SIZE_MAX, POLICY_MAX_CHARS, ParamSpec, ParamValue,
-    Placement, Request, RequestError, RequestErrorKind, Rule, SignedRequest, Signer, Stages,
+    Authenticated, DEFAULT_HOST, DescribeInstanceRamRole, DescribeInstanceRamRoleBuilder,
+    DetachInstanceRamRole, DetachInstanceRamRoleBuilder, EncodeOptions, EncodedRequest, Format,
+    HttpRequest, IncomingRequest, InstanceIds, Method, PAGE_SIZE_MAX, POLICY_MAX_CHARS, ParamSpec,
+    ParamValue, Placement, Request, RequestError, RequestErrorKind, Rule, SignedRequest, Signer,
+    Stages,
 };
 pub use response::{
     AccessDeniedDetail, DecodeError, DecodeErrorKind, DetailValue, ErrorCode, InstanceRamRoleSet,

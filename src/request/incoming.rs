@@ -57,6 +57,49 @@ impl<'a> HttpRequest<'a> {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
     }
+
+    /// Whether the body holds parameters: a POST with
+    /// `application/x-www-form-urlencoded`.
+    fn has_form_body(&self) -> bool {
+        self.method == "POST"
+            && self
+                .header("content-type")
+                .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with(FORM))
+    }
+
+    /// The operation a request names, read leniently and without verifying anything:
+    /// `Action` in the query or form body, else the `x-acs-action` header. What a server
+    /// needs before decoding, for example to pick which faults apply.
+    pub fn action_hint(&self) -> Option<Action> {
+        self.param_hint("Action")
+            .or_else(|| self.header("x-acs-action").map(std::borrow::Cow::Borrowed))
+            .and_then(|a| a.parse().ok())
+    }
+
+    /// The format a request asks for, read leniently: `Format` (V1), else a V3
+    /// `accept` header naming JSON or XML. What a server answers a request it could not
+    /// decode in.
+    pub fn format_hint(&self) -> Option<Format> {
+        match self.param_hint("Format") {
+            Some(format) => format.parse().ok(),
+            None => accept_format(&CanonicalHeaders::new(self.headers.iter().copied())),
+        }
+    }
+
+    /// The first decodable value of a parameter in the query or form body.
+    fn param_hint(&self, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+        let body = if self.has_form_body() {
+            std::str::from_utf8(self.body).unwrap_or_default()
+        } else {
+            ""
+        };
+        self.query
+            .split('&')
+            .chain(body.split('&'))
+            .filter_map(|piece| piece.split_once('='))
+            .find(|(n, _)| form_decode(n).is_ok_and(|n| n == name))
+            .and_then(|(_, v)| form_decode(v).ok())
+    }
 }
 
 /// One decoded parameter, with where its value starts in the query (or body).
@@ -190,7 +233,8 @@ impl IncomingRequest {
     /// in the query or a form body) or V3 (an `ACS3-HMAC-SHA256` `Authorization`
     /// header), the secret looked up by access key ID, the signature compared in
     /// constant time, then the operation's parameters checked. Timestamps are checked for
-    /// their form only: the window and nonce replay are the caller's, who has a clock.
+    /// their form only: the window and nonce replay are the caller's, who has a clock
+    /// (see [`IncomingRequest::authenticate`] to check them before the parameters).
     ///
     /// # Errors
     /// The first failing step's [`RequestError`]: its [`code`](RequestError::code) and
@@ -199,23 +243,22 @@ impl IncomingRequest {
         http: &HttpRequest<'_>,
         secret_of: impl Fn(&str) -> Option<AccessKeySecret>,
     ) -> Result<Self, RequestError> {
-        let mut seen = BTreeSet::new();
-        let mut params = split(http.query, &mut seen)?;
-        let query_len = params.len();
-        let form = http.method == "POST"
-            && http
-                .header("content-type")
-                .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with(FORM));
-        if form {
-            let body = std::str::from_utf8(http.body).map_err(|e| {
-                RequestError::new(RequestErrorKind::InvalidUtf8, "(body)").at(e.valid_up_to())
-            })?;
-            params.extend(split(body, &mut seen)?);
-        }
-        let method = http.method.parse::<Method>().map_err(|_| {
-            RequestError::new(RequestErrorKind::Malformed, "method")
-                .with_detail("only GET and POST reach these operations")
-        })?;
+        Self::authenticate(http, secret_of)?.decode()
+    }
+
+    /// The first stage of [`IncomingRequest::from_http`]: the request's parameters
+    /// decoded and its signature verified, the operation's own parameters not yet
+    /// checked. A server checks the timestamp window and the nonce here, between the
+    /// two stages, as the service answers a replayed request before a malformed one.
+    ///
+    /// # Errors
+    /// As [`IncomingRequest::from_http`], up to the signature.
+    pub fn authenticate(
+        http: &HttpRequest<'_>,
+        secret_of: impl Fn(&str) -> Option<AccessKeySecret>,
+    ) -> Result<Authenticated, RequestError> {
+        let (params, query_len) = wire_params(http)?;
+        let method = method(http)?;
         let (action, format, signer) = match http.header("authorization") {
             None => verify_v1(method, &params, &secret_of)?,
             Some(authorization) => {
@@ -223,7 +266,33 @@ impl IncomingRequest {
                 verify_v3(method, http, authorization, query, &params, &secret_of)?
             }
         };
-        Self::build(action, params, format, Some(signer))
+        Ok(Authenticated {
+            action,
+            params,
+            format,
+            signer,
+        })
+    }
+
+    /// Decodes an HTTP request without looking at any signature, as a mock server does
+    /// when told not to verify: the operation from `Action` (or the `x-acs-action`
+    /// header), `Version` (or `x-acs-version`), the format from `Format` (or `accept`),
+    /// then the operation's parameters.
+    ///
+    /// # Errors
+    /// A [`RequestError`] for anything but the signature: the method, an escape, a
+    /// repeated parameter, the action and version, the format, the operation's rules.
+    pub fn from_http_unverified(http: &HttpRequest<'_>) -> Result<Self, RequestError> {
+        let (params, _) = wire_params(http)?;
+        method(http)?;
+        let (action, format) = if find(&params, "Action").is_some() {
+            let action = action_and_version(find(&params, "Action"), find(&params, "Version"))?;
+            (action, format(&params)?)
+        } else {
+            let headers = CanonicalHeaders::new(http.headers.iter().copied());
+            (v3_action(&headers)?, accept_format(&headers))
+        };
+        Self::build(action, params, format, None)
     }
 
     /// The operation's parameters through its builder, errors placed in the query.
@@ -305,6 +374,102 @@ impl IncomingRequest {
     /// carries the server-side string-to-sign, as the real service's does.
     pub fn verify(&self, method: Method, secret: &AccessKeySecret) -> Result<(), RequestError> {
         verify_v1(method, &self.params, &|_: &str| Some(secret.clone())).map(drop)
+    }
+}
+
+/// A request whose signature holds, its operation parameters not yet checked: the
+/// stage between [`IncomingRequest::authenticate`] and [`Authenticated::decode`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    action: Action,
+    params: Vec<Param>,
+    format: Option<Format>,
+    signer: Signer,
+}
+
+impl Authenticated {
+    /// The operation the signature covers.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The format asked for, as [`IncomingRequest::format`].
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// Who signed, and when.
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    /// The operation's parameters through its builder.
+    ///
+    /// # Errors
+    /// The first parameter rule that fails, placed in the query or body.
+    pub fn decode(self) -> Result<IncomingRequest, RequestError> {
+        IncomingRequest::build(self.action, self.params, self.format, Some(self.signer))
+    }
+}
+
+impl std::fmt::Debug for Authenticated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The parameters may hold an STS token: only the signer, which redacts it.
+        f.debug_struct("Authenticated")
+            .field("action", &self.action)
+            .field("format", &self.format)
+            .field("signer", &self.signer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The query's parameters, then a form body's (a POST with
+/// `application/x-www-form-urlencoded`, as pop-core sends): all of them, and how many
+/// came from the query.
+fn wire_params(http: &HttpRequest<'_>) -> Result<(Vec<Param>, usize), RequestError> {
+    let mut seen = BTreeSet::new();
+    let mut params = split(http.query, &mut seen)?;
+    let query_len = params.len();
+    if http.has_form_body() {
+        let body = std::str::from_utf8(http.body).map_err(|e| {
+            RequestError::new(RequestErrorKind::InvalidUtf8, "(body)").at(e.valid_up_to())
+        })?;
+        params.extend(split(body, &mut seen)?);
+    }
+    Ok((params, query_len))
+}
+
+fn method(http: &HttpRequest<'_>) -> Result<Method, RequestError> {
+    http.method.parse::<Method>().map_err(|_| {
+        RequestError::new(RequestErrorKind::Malformed, "method")
+            .with_detail("only GET and POST reach these operations")
+    })
+}
+
+/// The operation and API version of a V3 request, from its headers.
+fn v3_action(headers: &CanonicalHeaders) -> Result<Action, RequestError> {
+    let action = required(headers.get("x-acs-action"), "x-acs-action")?;
+    let action = action
+        .parse::<Action>()
+        .map_err(|_| RequestError::new(RequestErrorKind::UnknownAction, "Action"))?;
+    if required(headers.get("x-acs-version"), "x-acs-version")? != API_VERSION {
+        return Err(RequestError::new(
+            RequestErrorKind::UnsupportedVersion,
+            "Version",
+        ));
+    }
+    Ok(action)
+}
+
+/// The format a V3 `accept` header asks for, if it names one.
+fn accept_format(headers: &CanonicalHeaders) -> Option<Format> {
+    let accept = headers.get("accept")?.to_ascii_lowercase();
+    if accept.contains("json") {
+        Some(Format::Json)
+    } else if accept.contains("xml") {
+        Some(Format::Xml)
+    } else {
+        None
     }
 }
 
@@ -465,16 +630,7 @@ fn verify_v3(
 ) -> Result<(Action, Option<Format>, Signer), RequestError> {
     let authorization = Authorization::parse(authorization)?;
     let headers = CanonicalHeaders::new(http.headers.iter().copied());
-    let action = required(headers.get("x-acs-action"), "x-acs-action")?;
-    let action = action
-        .parse::<Action>()
-        .map_err(|_| RequestError::new(RequestErrorKind::UnknownAction, "Action"))?;
-    if required(headers.get("x-acs-version"), "x-acs-version")? != API_VERSION {
-        return Err(RequestError::new(
-            RequestErrorKind::UnsupportedVersion,
-            "Version",
-        ));
-    }
+    let action = v3_action(&headers)?;
     if let Some(p) = params
         .iter()
         .find(|p| v1::PARAMS.contains(&p.name.as_str()))
@@ -508,16 +664,7 @@ fn verify_v3(
         return Err(v3::mismatch(&string_to_sign));
     }
     v3::verify(&string_to_sign, authorization.signature, &secret)?;
-    let format = headers.get("accept").and_then(|accept| {
-        let accept = accept.to_ascii_lowercase();
-        if accept.contains("json") {
-            Some(Format::Json)
-        } else if accept.contains("xml") {
-            Some(Format::Xml)
-        } else {
-            None
-        }
-    });
+    let format = accept_format(&headers);
     let signer = Signer {
         algorithm: Algorithm::Acs3HmacSha256,
         access_key_id: authorization.credential.to_owned(),

@@ -18,7 +18,7 @@ pub(crate) mod wire;
 
 pub use action::{API_VERSION, Action, Algorithm, Format, Method, Placement};
 pub use error::{RequestError, RequestErrorKind};
-pub use incoming::{HttpRequest, IncomingRequest, Signer};
+pub use incoming::{Authenticated, HttpRequest, IncomingRequest, Signer};
 pub use instance_ids::InstanceIds;
 pub use operations::{
     AttachInstanceRamRole, AttachInstanceRamRoleBuilder, DescribeInstanceRamRole,

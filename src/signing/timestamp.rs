@@ -114,6 +114,19 @@ impl Timestamp {
         Some(Self(text.into()))
     }
 
+    /// Seconds since the Unix epoch (negative before 1970): what a server compares with
+    /// its clock.
+    pub fn unix_seconds(&self) -> i64 {
+        let b = self.0.as_bytes();
+        let num = |from: usize, to: usize| {
+            b[from..to]
+                .iter()
+                .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'))
+        };
+        let days = days_from_civil(num(0, 4), num(5, 7), num(8, 10));
+        days * 86_400 + num(11, 13) * 3600 + num(14, 16) * 60 + num(17, 19)
+    }
+
     /// The wire text, e.g. `2016-02-23T12:46:24Z`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -168,9 +181,38 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// A proleptic Gregorian date to days since 1970-01-01, after Howard Hinnant's
+/// `days_from_civil` (public-domain date algorithms).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_unix_seconds() {
+        // Expected values from Python: calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ"))
+        let table = [
+            ("1970-01-01T00:00:00Z", 0),
+            ("2016-02-23T12:46:24Z", 1_456_231_584),
+            ("2000-02-29T23:59:59Z", 951_868_799),
+            ("1969-12-31T23:59:59Z", -1),
+            ("0001-01-01T00:00:00Z", -62_135_596_800),
+            ("9999-12-31T23:59:59Z", 253_402_300_799),
+        ];
+        for (text, secs) in table {
+            let t: Timestamp = text.parse().unwrap();
+            assert_eq!(t.unix_seconds(), secs, "{text}");
+        }
+    }
 
     #[test]
     fn formats_unix_seconds() {
