@@ -15,11 +15,14 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sys
 import urllib.parse
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "corpus")
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+# The corpus version each case is added in; switched to 1.1.0 before the 1.1.0 cases below.
+SINCE = "1.0.0"
 SEED_ATTACH = "seeds/002_77e01217c5edae54.txt (AttachInstanceRamRole API reference)"
 SEED_DETACH = "seeds/000_9a24991bec15a4e7.txt (DetachInstanceRamRole API reference)"
 SYNTHETIC = {"type": "synthetic"}
@@ -46,6 +49,91 @@ def ids_json(ids):
     return json.dumps(ids, separators=(",", ":"), ensure_ascii=False)
 
 
+# ---------------------------------------------------------------------------------------
+# Signature V3 (ACS3-HMAC-SHA256), independently (protocol.md §3.3; corpus/README.md).
+
+V3 = "ACS3-HMAC-SHA256"
+FORM = "application/x-www-form-urlencoded"
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data if isinstance(data, bytes) else data.encode("utf-8")).hexdigest()
+
+
+EMPTY_SHA256 = sha256_hex(b"")
+assert EMPTY_SHA256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def v3_headers(pairs):
+    """Canonical header lines and the signed names: names lowercased, values trimmed (space
+    and tab), names differing only in case merged with their values sorted and ','-joined."""
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(" \t"))
+    names = sorted(merged, key=lambda n: n.encode())
+    return "".join(f"{n}:{','.join(sorted(merged[n]))}\n" for n in names), ";".join(names)
+
+
+def v3_sign(method, path, query, headers, payload_sha256, access_key_id, secret):
+    """Every V3 stage, for the headers given (all of them signed)."""
+    lines, signed = v3_headers(headers)
+    creq = f"{method}\n{path or '/'}\n{canonical(query)}\n{lines}\n{signed}\n{payload_sha256}"
+    hashed = sha256_hex(creq)
+    sts = f"{V3}\n{hashed}"
+    sig = hmac.new(secret.encode("utf-8"), sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    return {"canonical_request": creq, "hashed_canonical_request": hashed, "string_to_sign": sts, "signature": sig,
+            "authorization": f"{V3} Credential={access_key_id},SignedHeaders={signed},Signature={sig}"}
+
+
+def operation_wire(params):
+    """The operation's parameters as wire strings (InstanceIds rendered, Longs in decimal)."""
+    wire = {}
+    for name, value in params.items():
+        if name == "InstanceIds":
+            wire[name] = value if isinstance(value, str) else ids_json(value)
+        elif name in ("OwnerId", "ResourceOwnerId"):
+            wire[name] = str(value)
+        else:
+            wire[name] = value
+    return wire
+
+
+ACCEPT = {"JSON": "application/json", "XML": "application/xml"}
+
+
+def v3_wire(op, params, context):
+    """A V3 request as the Tea SDKs send it: (method, query, headers without authorization,
+    body, query parameters signed, payload hash)."""
+    signing = context["signing"]
+    method = context.get("method", "POST")
+    wire = operation_wire(params)
+    encoded = canonical(wire)
+    in_body = context.get("placement", "query") == "body"
+    query, body, query_params = ("", encoded, {}) if in_body else (encoded, "", wire)
+    payload = sha256_hex(body)
+    headers = [("host", context.get("host", "ecs.aliyuncs.com")), ("x-acs-action", op), ("x-acs-content-sha256", payload),
+               ("x-acs-date", signing["timestamp"]), ("x-acs-signature-nonce", signing["nonce"]), ("x-acs-version", "2014-05-26")]
+    if signing.get("security_token"):
+        headers.append(("x-acs-security-token", signing["security_token"]))
+    if in_body:
+        headers.append(("content-type", FORM))
+    return method, query, headers, body, query_params, payload
+
+
+def expected_request_v3(op, params, context):
+    unknown = set(params) - set(OPERATION_PARAMS[op])
+    assert not unknown, f"{op} has no parameter {unknown}: a request case must expect a reject"
+    signing = context["signing"]
+    method, query, signed, body, query_params, payload = v3_wire(op, params, context)
+    stages = v3_sign(method, "/", query_params, signed, payload, signing["access_key_id"], signing["access_key_secret"])
+    headers = signed + [("authorization", stages["authorization"])]
+    if context.get("format"):
+        headers.append(("accept", ACCEPT[context["format"]]))   # unsigned
+    headers.sort(key=lambda h: h[0].encode())
+    return {"outcome": "request", "method": method, "query": query, "headers": [list(h) for h in headers], "body": body,
+            "stages": stages}
+
+
 DOC_SIGNING = {
     "algorithm": "HMAC-SHA1",
     "access_key_id": "testid",
@@ -61,6 +149,8 @@ with open(os.path.join(ROOT, "schema", "operations.json"), encoding="utf-8") as 
 
 def expected_request(op, params, context):
     """The expected request verdict, computed from the protocol rules."""
+    if (context.get("signing") or {}).get("algorithm") == V3:
+        return expected_request_v3(op, params, context)
     unknown = set(params) - set(OPERATION_PARAMS[op])
     assert not unknown, f"{op} has no parameter {unknown}: a request case must expect a reject"
     wire = {"Action": op, "Version": "2014-05-26"}
@@ -113,7 +203,7 @@ def base(cid, kind, level, source, description, tags):
         "id": cid,
         "kind": kind,
         "level": level,
-        "since": VERSION,
+        "since": SINCE,
         "source": source,
         "description": description,
         "tags": list(tags),
@@ -149,7 +239,7 @@ CONTENT_TYPES = {"xml": "text/xml;charset=UTF-8", "json": "application/json;char
 
 
 def response_case(op, fmt, stem, body, expect, description, status=200, content_type="default",
-                  requested="same", source=SYNTHETIC, level="must", tags=(), twin=None, ext=None, group=None):
+                  requested="same", source=SYNTHETIC, level="must", tags=(), twin=None, ext=None, group=None, extra_headers=()):
     """A response case. `op` None means an error-body case (response/error/...), run
     against AttachInstanceRamRole."""
     directory = f"response/{group or op}/{fmt}"
@@ -158,6 +248,7 @@ def response_case(op, fmt, stem, body, expect, description, status=200, content_
     if content_type == "default":
         content_type = CONTENT_TYPES.get(fmt)
     headers = [["Content-Type", content_type]] if content_type else []
+    headers += [list(h) for h in extra_headers]
     case["http"] = {"status": status, "headers": headers}
     if requested == "same":
         requested = fmt if fmt in ("xml", "json") else None
@@ -827,6 +918,277 @@ response_case(A, "xml", "y_requested_format_without_content_type", a_item_xml(el
 response_case(A, "json", "i_content_type_mismatch", js_doc(A, ok_value), any_of(reject("malformed_body"), output(ok_value)),
               "A JSON body labelled text/xml: trusting the label (recommended) rejects it; sniffing accepts it.", content_type="text/xml", level="may", tags=("content-type",))
 
+# =======================================================================================
+# Corpus 1.1.0: Signature V3 requests and signer, the incoming kind (server side), retry.
+# Everything below is computed here (hashlib/hmac/urllib) or copied from the documents'
+# published values, never from the Rust crate.
+# =======================================================================================
+
+SINCE = "1.1.0"
+
+V3_DOC_PAGE = "Alibaba Cloud SDK: Request syntax and signature method V3, 'Fixed parameter values' (protocol.md §3.4)"
+V3_NONCE = "3ee8c1b883d344afa94f4e0ad82fd6cf"   # the V1 documented nonce without its hyphens: 32 lowercase hex
+V3_SIGNING = {
+    "algorithm": V3,
+    "access_key_id": "testid",
+    "access_key_secret": "testsecret",
+    "timestamp": "2016-02-23T12:46:24Z",
+    "nonce": V3_NONCE,
+}
+V3_POST_JSON = {"method": "POST", "format": "JSON", "signing": V3_SIGNING}
+V3_BODY_JSON = {"method": "POST", "format": "JSON", "placement": "body", "signing": V3_SIGNING}
+V3_GET_XML = {"method": "GET", "format": "XML", "signing": V3_SIGNING}
+
+# ---------------------------------------------------------------------------------------
+# request/<Operation>/y_v3_* and n_v3_*
+
+for op, make in ((ATTACH, attach), (DETACH, detach)):
+    def v3(stem, params, context, description, expect=None, tags=(), level="must", source=SYNTHETIC):
+        request_case(op, stem, params, context, expect=expect, description=description, tags=("v3",) + tuple(tags),
+                     level=level, source=source)
+
+    v3("y_v3_post_query", make(), V3_POST_JSON,
+       "V3 as the Tea SDKs send it: POST, the operation's parameters alone in the query, Action and Version in x-acs-* headers, "
+       "Format as an unsigned accept header, the empty body's SHA-256, every V3 stage.")
+    v3("y_v3_get_query_xml", make(), V3_GET_XML, "V3 over GET with format XML: the method heads the canonical request; accept is application/xml.")
+    v3("y_v3_post_body", make(), V3_BODY_JSON,
+       "Parameters in a form body: empty query, content-type signed, x-acs-content-sha256 the body's hash.", tags=("body",))
+    v3("y_v3_post_body_no_format", make(), {"method": "POST", "placement": "body", "signing": V3_SIGNING},
+       "Body placement without a format: no accept header.", tags=("body",))
+    v3("y_v3_no_format", make(), {"method": "POST", "signing": V3_SIGNING}, "Without a format there is no accept header (and never a Format parameter).")
+    v3("y_v3_method_defaults_to_post", make(), {"format": "JSON", "signing": V3_SIGNING}, "Without a method, POST.")
+    v3("y_v3_placement_query_explicit", make(), {"method": "POST", "format": "JSON", "placement": "query", "signing": V3_SIGNING},
+       "placement \"query\" given explicitly is the default.")
+    v3("y_v3_security_token", make(), {"method": "POST", "format": "JSON", "signing": dict(V3_SIGNING, security_token="CAIS/token+with=odd chars")},
+       "An STS token goes in x-acs-security-token, signed like every x-acs-* header; no SecurityToken parameter.", tags=("sts",))
+    v3("y_v3_security_token_body", make(), dict(V3_BODY_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token+with=odd chars")),
+       "An STS token with the parameters in the body.", tags=("sts", "body"))
+    v3("y_v3_ids_100", make(InstanceIds=HUNDRED), V3_POST_JSON, "100 IDs in the query.", tags=("ids", "limit"))
+    v3("y_v3_ids_100_body", make(InstanceIds=HUNDRED), V3_BODY_JSON, "100 IDs in the body.", tags=("ids", "limit", "body"))
+    v3("y_v3_ids_raw_text", make(InstanceIds='["i-1", "i-2"]'), V3_POST_JSON,
+       "Raw InstanceIds text is sent byte-for-byte under V3 too (its space is %20 in the query).", tags=("ids", "raw-json"))
+    v3("y_v3_reserved_and_unicode", make(RegionId="cn hangzhou/*~+&=阿"), V3_POST_JSON,
+       "Reserved and non-ASCII characters in the query: encoded once (%20, %2F, %2A, ~, %2B, %26, %3D, UTF-8 bytes); the canonical "
+       "query line equals the wire query.", tags=("encoding",))
+    v3("y_v3_reserved_and_unicode_body", make(RegionId="cn hangzhou/*~+&=阿"), V3_BODY_JSON,
+       "The same characters in a form body, encoded the same way; the body hash covers those bytes.", tags=("encoding", "body"))
+    v3("y_v3_host_regional", make(RegionId="cn-shanghai"), dict(V3_POST_JSON, host="ecs.cn-shanghai.aliyuncs.com"),
+       "A regional endpoint: context.host is the signed host header.", tags=("host",))
+    v3("y_v3_owner_params", make(OwnerId=1234567890123456, ResourceOwnerId=42, ResourceOwnerAccount="owner@example.com"), V3_POST_JSON,
+       "Longs in decimal, '@' as %40, under V3.", tags=("owner",))
+    v3("n_v3_body_with_get", make(), {"method": "GET", "placement": "body", "signing": V3_SIGNING}, expect=reject("constraint_violation"),
+       description="A form body needs POST.", tags=("body",))
+    v3("n_v3_body_under_hmac_sha1", make(), {"method": "POST", "placement": "body", "signing": DOC_SIGNING}, expect=reject("constraint_violation"),
+       description="Body placement exists only under V3; HMAC-SHA1 requests put everything in the query.", tags=("body",))
+    v3("n_v3_body_unsigned", make(), {"method": "POST", "placement": "body"}, expect=reject("constraint_violation"),
+       description="Body placement exists only under V3; an unsigned request has no body.", tags=("body",))
+    v3("n_v3_placement_unknown", make(), {"method": "POST", "placement": "header", "signing": V3_SIGNING}, expect=reject("constraint_violation"),
+       description="placement is \"query\" or \"body\".")
+    v3("n_v3_region_missing", make(RegionId=None), V3_POST_JSON, expect=reject("missing_required"), description="RegionId is required under V3 too.")
+    v3("n_v3_ids_101", make(InstanceIds=HUNDRED + ["i-100"]), V3_POST_JSON, expect=reject("constraint_violation"),
+       description="101 IDs exceed the maximum under V3 too.", tags=("ids", "limit"))
+    v3("n_v3_ids_empty", make(InstanceIds=[]), V3_BODY_JSON, expect=reject("constraint_violation"), description="At least one ID, whatever the placement.", tags=("ids",))
+    v3("n_v3_unknown_parameter", make(OwnerAccount="acc"), V3_POST_JSON, expect=reject("constraint_violation"),
+       description="A parameter the operation does not have.")
+    v3("n_v3_owner_id_string", make(OwnerId="7"), V3_POST_JSON, expect=reject("type_mismatch"), description="OwnerId is a JSON integer.", tags=("owner",))
+    v3("n_v3_timestamp_not_utc_form", make(), dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="Tue, 23 Feb 2016 12:46:24 GMT")),
+       expect=reject("constraint_violation"), description="x-acs-date takes YYYY-MM-DDThh:mm:ssZ, not an HTTP date.", tags=("signing",))
+    v3("n_v3_nonce_empty", make(), dict(V3_POST_JSON, signing=dict(V3_SIGNING, nonce="")), expect=reject("constraint_violation"),
+       description="An empty nonce is refused.", tags=("signing",))
+    v3("n_v3_access_key_id_missing", make(), dict(V3_POST_JSON, signing={k: v for k, v in V3_SIGNING.items() if k != "access_key_id"}),
+       expect=reject("missing_required"), description="V3 needs an access key id for the Credential.", tags=("signing",))
+    v3("n_v3_format_lowercase", make(), dict(V3_POST_JSON, format="json"), expect=reject("constraint_violation"),
+       description="format is JSON or XML under V3 too.")
+
+request_case(ATTACH, "n_v3_role_name_missing", attach(RamRoleName=None), V3_POST_JSON, expect=reject("missing_required"),
+             description="RamRoleName is required for AttachInstanceRamRole under V3 too.", tags=("v3",))
+request_case(ATTACH, "y_v3_policy_body", attach(Policy='{\n  "Statement": [{"Effect": "Allow", "Action": "*"}],\n  "Version": "1"\n}'),
+             V3_BODY_JSON, description="A Policy with newlines and quotes in a form body, byte-for-byte.", tags=("v3", "policy", "body"))
+request_case(ATTACH, "y_v3_role_name_emoji", attach(RamRoleName="role 😀"), V3_POST_JSON,
+             description="A 4-byte UTF-8 character is four %XX escapes in the query and in the canonical request.", tags=("v3", "encoding"))
+request_case(DETACH, "y_v3_without_role_name", detach(), V3_POST_JSON, description="RamRoleName is optional for Detach under V3.", tags=("v3",))
+request_case(DETACH, "n_v3_policy_not_a_parameter", detach(Policy="p"), V3_BODY_JSON, expect=reject("constraint_violation"),
+             description="DetachInstanceRamRole has no Policy, in the body either.", tags=("v3",))
+
+# Pin the wire shape of one case by hand, so the generator's own V3 code is checked too.
+_v3 = expected_request(ATTACH, attach(), V3_POST_JSON)
+assert _v3["query"] == "InstanceIds=%5B%22i-1%22%5D&RamRoleName=EcsRole&RegionId=cn-hangzhou", _v3["query"]
+assert [h[0] for h in _v3["headers"]] == ["accept", "authorization", "host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
+                                          "x-acs-signature-nonce", "x-acs-version"]
+assert _v3["stages"]["canonical_request"].split("\n")[-2] == "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"
+_v3b = expected_request(ATTACH, attach(), V3_BODY_JSON)
+assert _v3b["query"] == "" and _v3b["body"] == _v3["query"] and ["content-type", FORM] in _v3b["headers"]
+
+# ---------------------------------------------------------------------------------------
+# sign/y_v3_* and n_v3_*
+
+def sign_v3_case(stem, inp, description, source=SYNTHETIC, level="must", tags=(), expect=None, published=None):
+    case = base(f"sign/{stem}", "sign", level, source, description, ("sign", "v3") + tuple(tags))
+    case["input"] = dict({"algorithm": V3}, **inp)
+    if expect is None:
+        if "payload_sha256" in inp:
+            payload = inp["payload_sha256"]
+        elif "body_base64" in inp:
+            payload = sha256_hex(base64.b64decode(inp["body_base64"]))
+        else:
+            payload = EMPTY_SHA256
+        expect = dict({"outcome": "signature"}, **v3_sign(inp.get("method", "POST"), inp.get("path", "/"), inp.get("query", {}),
+                                                          inp.get("headers", []), payload, inp["access_key_id"], inp["access_key_secret"]))
+        for key, value in (published or {}).items():
+            assert expect[key] == value, (stem, key, expect[key], value)
+    case["expect"] = expect
+    add(case)
+
+
+RUN_INSTANCES_QUERY = {"ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", "RegionId": "cn-shanghai"}
+RUN_INSTANCES_HEADERS = [
+    ["host", "ecs.cn-shanghai.aliyuncs.com"],
+    ["x-acs-action", "RunInstances"],
+    ["x-acs-content-sha256", EMPTY_SHA256],
+    ["x-acs-date", "2023-10-26T10:22:32Z"],
+    ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+    ["x-acs-version", "2014-05-26"],
+]
+RUN_INSTANCES = {"method": "POST", "path": "/", "query": RUN_INSTANCES_QUERY, "headers": RUN_INSTANCES_HEADERS,
+                 "access_key_id": "YourAccessKeyId", "access_key_secret": "YourAccessKeySecret"}
+RUN_INSTANCES_CANONICAL = (
+    "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+    "host:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\n"
+    "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+    "x-acs-date:2023-10-26T10:22:32Z\nx-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\n"
+    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+RUN_INSTANCES_PUBLISHED = {
+    "canonical_request": RUN_INSTANCES_CANONICAL,
+    "hashed_canonical_request": "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+    "string_to_sign": "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+    "signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+    "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;"
+                     "x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+}
+DOC_V3 = {"type": "doc", "document": V3_DOC_PAGE}
+sign_v3_case("y_v3_doc_run_instances", RUN_INSTANCES,
+             "The documented V3 walk-through (RunInstances, empty body): every stage is published and must match byte for byte. "
+             "Only the fixed-value walk-through is used; the page's final-request sample signs other values (protocol.md §3.4).",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_payload_sha256", dict(RUN_INSTANCES, payload_sha256=EMPTY_SHA256),
+             "The documented example with the payload hash given as payload_sha256 instead of derived from an absent body: same stages.",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_body_base64_empty", dict(RUN_INSTANCES, body_base64=""),
+             "The documented example with an explicit empty body_base64: the empty body's hash, same stages.",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_headers_any_order_and_case",
+             dict(RUN_INSTANCES, headers=[[n.title(), v] for n, v in reversed(RUN_INSTANCES_HEADERS)], query=dict(reversed(list(RUN_INSTANCES_QUERY.items())))),
+             "The documented example with its headers reversed and named in title case (Host, X-Acs-Action, ...) and its query reversed: "
+             "names are lowercased and sorted, so the published stages are unchanged.",
+             source={"type": "doc", "document": V3_DOC_PAGE, "note": "inputs reordered and re-cased on purpose; expected stages as published"},
+             published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+UTIL_SRC = {"type": "sdk-test", "ref": "aliyun/darabonba-openapi-util python/tests/test_client.py test_get_authorization (protocol.md §3.5)"}
+UTIL = {"method": "GET", "path": "", "query": {"test": "ok", "empty": ""}, "headers": [["x-acs-test", "http"], ["x-acs-TEST", "https"]],
+        "payload_sha256": "55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23", "access_key_id": "acesskey", "access_key_secret": "secret"}
+UTIL_AUTH = ("ACS3-HMAC-SHA256 Credential=acesskey,SignedHeaders=x-acs-test,"
+             "Signature=d16b30a7699ae9e43875b13195b2f81bcc3ed10c14a9b5eb780e51619aa50be1")
+sign_v3_case("y_v3_openapi_util_authorization", UTIL,
+             "openapi-util's V3 vector: an empty path is '/', an empty value is 'empty=', and x-acs-test / x-acs-TEST merge into "
+             "one line 'x-acs-test:http,https'. The authorization is published.",
+             source=UTIL_SRC, published={"authorization": UTIL_AUTH}, tags=("sdk", "header-merge"))
+assert "\nempty=&test=ok\nx-acs-test:http,https\n\nx-acs-test\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_openapi_util_authorization_reversed_headers", dict(UTIL, headers=list(reversed(UTIL["headers"]))),
+             "The same vector with the two x-acs-test headers in the other order: merged values are sorted, so the published "
+             "authorization is unchanged.",
+             source={"type": "sdk-test", "ref": UTIL_SRC["ref"], "note": "header order reversed on purpose"},
+             published={"authorization": UTIL_AUTH}, tags=("sdk", "header-merge"))
+sign_v3_case("y_v3_openapi_util_query_encoding",
+             {"method": "GET", "query": {"test": " ~/*-+"}, "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid",
+              "access_key_secret": "testsecret"},
+             "openapi-util test_get_canonical_query_string: ' ~/*-+' is 'test=%20~%2F%2A-%2B' in the canonical request (host, keys "
+             "and the empty body are this case's own).",
+             source={"type": "sdk-test", "ref": "aliyun/darabonba-openapi-util python/tests/test_client.py test_get_canonical_query_string (protocol.md §3.5)"},
+             tags=("sdk", "encoding"))
+assert "\ntest=%20~%2F%2A-%2B\n" in CASES[-1][0]["expect"]["canonical_request"]
+FORM_BODY = "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai".encode()
+FORM_SHA = sha256_hex(FORM_BODY)
+assert FORM_SHA == "9c4a9acc5fc770697f4d65ec4a1c94c4d90db5f295b17995d6006365717ecffd"
+FORM_HEADERS = [["content-type", FORM]] + [[n, FORM_SHA if n == "x-acs-content-sha256" else v] for n, v in RUN_INSTANCES_HEADERS]
+FORM_INPUT = dict(RUN_INSTANCES, query={}, headers=FORM_HEADERS, body_base64=base64.b64encode(FORM_BODY).decode())
+FORM_SRC = {"type": "synthetic", "note": "protocol.md §3.5 form-body vector: the §3.4 example with its parameters in the body, "
+                                         "checked there against alibabacloud-openapi-util 0.2.4"}
+FORM_PUBLISHED = {"signature": "71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8",
+                  "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=content-type;host;x-acs-action;"
+                                   "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"
+                                   "Signature=71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8"}
+sign_v3_case("y_v3_form_body", FORM_INPUT,
+             "The documented parameters moved into a form body given as body_base64: empty query line, content-type signed, "
+             "the payload hash is the body's.", source=FORM_SRC, published=FORM_PUBLISHED, tags=("body",))
+sign_v3_case("y_v3_form_body_payload_sha256", dict({k: v for k, v in FORM_INPUT.items() if k != "body_base64"}, payload_sha256=FORM_SHA),
+             "The same request with the body's hash given as payload_sha256 instead of the body: the same signature.",
+             source=FORM_SRC, published=FORM_PUBLISHED, tags=("body",))
+sign_v3_case("y_v3_payload_sha256_wins_over_header", dict(RUN_INSTANCES, payload_sha256=FORM_SHA),
+             "The payload line is payload_sha256, whatever the x-acs-content-sha256 header says (here the empty body's hash): "
+             "the signer signs what it is given.", tags=("body",))
+sign_v3_case("y_v3_header_values_trimmed",
+             {"method": "POST", "headers": [["host", "  ecs.aliyuncs.com\t"], ["x-acs-action", "\tAttachInstanceRamRole "], ["x-acs-version", " 2014-05-26"]],
+              "query": {"RegionId": "cn-hangzhou"}, "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Header values are trimmed of spaces and tabs in the canonical request; inner spaces stay.")
+assert "\nhost:ecs.aliyuncs.com\nx-acs-action:AttachInstanceRamRole\nx-acs-version:2014-05-26\n\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_header_merge_three_sorted",
+             {"method": "POST", "headers": [["X-Acs-Test", "b"], ["host", "ecs.aliyuncs.com"], ["x-acs-test", " c "], ["x-ACS-test", "a b"]],
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Three headers whose names differ only in case merge into one line, values trimmed, sorted and ','-joined: "
+             "'x-acs-test:a b,b,c'; SignedHeaders names it once.", tags=("header-merge",))
+assert "\nx-acs-test:a b,b,c\n\nhost;x-acs-test\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_path_and_method_default",
+             {"headers": [["host", "ecs.aliyuncs.com"]], "query": {"RegionId": "cn-hangzhou"}, "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Without method and path: POST and '/'.")
+assert CASES[-1][0]["expect"]["canonical_request"].startswith("POST\n/\n")
+sign_v3_case("y_v3_query_sort_bytewise_and_unicode",
+             {"method": "GET", "headers": [["host", "ecs.aliyuncs.com"]], "query": {"b": "1", "B": "2", "_": "3", "a": "4", "角": "v", "Z": "é"},
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Query names sort by their raw bytes (uppercase, underscore, lowercase, then non-ASCII); names and values encoded once.", tags=("encoding",))
+assert "\nB=2&Z=%C3%A9&_=3&a=4&b=1&%E8%A7%92=v\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_query_value_with_percent",
+             {"method": "GET", "headers": [["host", "ecs.aliyuncs.com"]], "query": {"v": "%41%2", "k": "a=b&c"},
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "A literal % is encoded once (%25), never decoded and never twice: the doc's FAQ names repeated %25 as the double-encoding bug.",
+             tags=("encoding",))
+assert "\nk=a%3Db%26c&v=%2541%252\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_secret_special_chars",
+             {"method": "POST", "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid", "access_key_secret": "s&e+c/r=e t阿"},
+             "The HMAC-SHA256 key is the secret's UTF-8 bytes as they are: no '&' appended, nothing encoded.")
+sign_v3_case("y_v3_security_token_and_extra_header",
+             {"method": "POST", "headers": RUN_INSTANCES_HEADERS + [["x-acs-security-token", "CAIS/token"], ["user-agent", "AlibabaCloud (Linux) Python/3"]],
+              "query": RUN_INSTANCES_QUERY, "access_key_id": "YourAccessKeyId", "access_key_secret": "YourAccessKeySecret"},
+             "Every header given is signed, an x-acs-security-token and a user-agent included (as the Python util does).")
+sign_case("y_algorithm_hmac_sha1_explicit", "GET", "testsecret", DESCRIBE_REGIONS,
+          "The documented V1 example with algorithm \"HMAC-SHA1\" given explicitly: the V1 signer, same published signature.",
+          source={"type": "doc", "document": "Alibaba Cloud ECS API reference, 'Request signatures' (protocol.md §2.2)"},
+          published="OLeaidS1JvxuMvnyHOwuJ+uX5qY=", tags=("doc",))
+CASES[-1][0]["input"] = dict({"algorithm": "HMAC-SHA1"}, **CASES[-1][0]["input"])
+
+V3_MIN = {"method": "POST", "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid", "access_key_secret": "testsecret"}
+for stem, change, kind, description in (
+    ("n_v3_authorization_header", {"headers": [["host", "ecs.aliyuncs.com"], ["authorization", "x"]]}, "constraint_violation",
+     "authorization is the signer's output, never a signed input."),
+    ("n_v3_authorization_header_mixed_case", {"headers": [["host", "ecs.aliyuncs.com"], ["Authorization", "x"]]}, "constraint_violation",
+     "authorization in any case."),
+    ("n_v3_payload_and_body_both", {"payload_sha256": EMPTY_SHA256, "body_base64": ""}, "constraint_violation",
+     "payload_sha256 and body_base64 are alternatives: both at once is ambiguous."),
+    ("n_v3_payload_uppercase_hex", {"payload_sha256": EMPTY_SHA256.upper()}, "constraint_violation", "payload_sha256 is lowercase hex."),
+    ("n_v3_payload_short", {"payload_sha256": EMPTY_SHA256[:63]}, "constraint_violation", "payload_sha256 has 64 hex digits."),
+    ("n_v3_access_key_id_empty", {"access_key_id": ""}, "constraint_violation", "An empty access key id is refused."),
+    ("n_v3_secret_empty", {"access_key_secret": ""}, "constraint_violation", "An empty secret is refused."),
+    ("n_v3_access_key_id_missing", {"access_key_id": None}, "missing_required", "V3 needs the access key id for the authorization."),
+    ("n_v3_secret_missing", {"access_key_secret": None}, "missing_required", "No secret, no signature."),
+    ("n_v3_method_put", {"method": "PUT"}, "constraint_violation", "Only GET and POST."),
+    ("n_v3_query_value_not_string", {"query": {"RegionId": 1}}, "type_mismatch", "Query values are strings."),
+    ("n_v3_header_not_pair", {"headers": [["host"]]}, "type_mismatch", "A header is a [name, value] pair of strings."),
+    ("n_v3_header_value_not_string", {"headers": [["host", 1]]}, "type_mismatch", "A header value is a string."),
+):
+    inp = with_overrides(V3_MIN, change)
+    sign_v3_case(stem, inp, description, expect=reject(kind))
+
+
 # ---------------------------------------------------------------------------------------
 # Writing.
 
@@ -866,7 +1228,7 @@ def outputs():
 def main():
     check = "--check" in sys.argv
     files = outputs()
-    generated_dirs = ("request", "sign", "response")
+    generated_dirs = ("request", "sign", "response", "incoming")
     existing = set()
     for d in generated_dirs:
         for dirpath, _, names in os.walk(os.path.join(ROOT, d)):

@@ -53,6 +53,14 @@ MUTANTS = (
     "sign_get_always",              # string to sign always starts with GET
     "accept_101_ids",               # no upper bound on the number of InstanceIds
     "status_ignored",               # non-2xx bodies decoded as success bodies
+    # Signature V3 (since corpus 1.1.0)
+    "v3_key_amp",                   # HMAC-SHA256 keyed with secret + "&" (the V1 habit)
+    "v3_double_encode_query",       # canonical query line encoded twice (%25 everywhere)
+    "v3_content_type_unsigned",     # a form body's content-type sent but not signed
+    "v3_uppercase_hex",             # hashed canonical request and signature in uppercase hex
+    "v3_accept_signed",             # the accept header signed
+    "v3_format_in_query",           # Format sent as a query parameter (the V1 habit) instead of accept
+    "v3_headers_not_merged",        # signer: names differing in case kept as separate lines
 )
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
@@ -253,6 +261,125 @@ def sign(method, secret, params):
 
 
 # --------------------------------------------------------------------------------------
+# Signature V3 (ACS3-HMAC-SHA256)
+# --------------------------------------------------------------------------------------
+
+V3_ALGORITHM = "ACS3-HMAC-SHA256"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+_HEADER_WS = " \t"
+
+
+def hex_digest(digest):
+    """Lowercase hex, as V3 requires (the mutant writes uppercase)."""
+    text = digest.hex()
+    return text.upper() if mutant("v3_uppercase_hex") else text
+
+
+def v3_canonical_query(params):
+    """The V3 canonical query line: the V1 canonical query (each name and value encoded once)."""
+    if mutant("v3_double_encode_query"):
+        params = {percent_encode(k): percent_encode(v) for k, v in params.items()}
+    return canonical_query(params)
+
+
+def v3_canonical_headers(pairs):
+    """(canonical header lines, signed names) for (name, value) pairs.
+
+    Names are lowercased; values trimmed of spaces and tabs; names that differ only in case
+    are merged into one line whose values are sorted (by their UTF-8 bytes) and ','-joined;
+    lines are sorted by name.
+    """
+    if mutant("v3_headers_not_merged"):
+        lines = sorted((name.lower(), value.strip(_HEADER_WS)) for name, value in pairs)
+        return "".join("%s:%s\n" % line for line in lines), ";".join(name for name, _ in lines)
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(_HEADER_WS))
+    names = sorted(merged, key=lambda n: n.encode("utf-8"))
+    lines = "".join("%s:%s\n" % (n, ",".join(sorted(merged[n], key=lambda v: v.encode("utf-8")))) for n in names)
+    return lines, ";".join(names)
+
+
+def v3_sign(method, path, query, pairs, payload_sha256, access_key_id, secret):
+    """Every V3 stage; every pair given is signed."""
+    lines, signed = v3_canonical_headers(pairs)
+    canonical_request = "\n".join((method, path or "/", v3_canonical_query(query), lines, signed, payload_sha256))
+    hashed = hex_digest(hashlib.sha256(canonical_request.encode("utf-8")).digest())
+    string_to_sign = V3_ALGORITHM + "\n" + hashed
+    key = secret.encode("utf-8") + (b"&" if mutant("v3_key_amp") else b"")
+    signature = hex_digest(hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).digest())
+    authorization = "%s Credential=%s,SignedHeaders=%s,Signature=%s" % (V3_ALGORITHM, access_key_id, signed, signature)
+    return {
+        "canonical_request": canonical_request,
+        "hashed_canonical_request": hashed,
+        "string_to_sign": string_to_sign,
+        "signature": signature,
+        "authorization": authorization,
+    }
+
+
+_LOWER_HEX_64 = re.compile(r"[0-9a-f]{64}")
+
+
+def handle_sign_v3(inp):
+    """The V3 signer: signs every header given."""
+    method = inp.get("method")
+    if method is None:
+        method = "POST"
+    path = inp.get("path")
+    query = inp.get("query")
+    query = {} if query is None else query
+    headers = inp.get("headers")
+    headers = [] if headers is None else headers
+    payload = inp.get("payload_sha256")
+    body_b64 = inp.get("body_base64")
+    access_key_id = inp.get("access_key_id")
+    secret = inp.get("access_key_secret")
+
+    # Types.
+    if path is not None and not isinstance(path, str):
+        raise Reject("type_mismatch", "path is not a string")
+    if not isinstance(query, dict):
+        raise Reject("type_mismatch", "query is not an object of strings")
+    for name in sorted(query):
+        if not isinstance(query[name], str):
+            raise Reject("type_mismatch", "query value %s is not a string" % name)
+    if not isinstance(headers, list) or not all(
+        isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
+    ):
+        raise Reject("type_mismatch", "headers must be [name, value] pairs of strings")
+    for field, value in (("payload_sha256", payload), ("body_base64", body_b64),
+                         ("access_key_id", access_key_id), ("access_key_secret", secret)):
+        if value is not None and not isinstance(value, str):
+            raise Reject("type_mismatch", "%s is not a string" % field)
+    # Missing.
+    for field, value in (("access_key_id", access_key_id), ("access_key_secret", secret)):
+        if value is None:
+            raise Reject("missing_required", "%s is required" % field)
+    # Constraints.
+    if method not in ("GET", "POST"):
+        raise Reject("constraint_violation", "method must be GET or POST")
+    if access_key_id == "" or secret == "":
+        raise Reject("constraint_violation", "access_key_id and access_key_secret must not be empty")
+    if any(name.lower() == "authorization" for name, _ in headers):
+        raise Reject("constraint_violation", "authorization is the signer's output, not an input")
+    if payload is not None and body_b64 is not None:
+        raise Reject("constraint_violation", "payload_sha256 and body_base64 are alternatives")
+    if payload is not None:
+        if not _LOWER_HEX_64.fullmatch(payload):
+            raise Reject("constraint_violation", "payload_sha256 must be 64 lowercase hex digits")
+    else:
+        try:
+            body = base64.b64decode(body_b64 or "", validate=True)
+        except ValueError:
+            raise Reject("constraint_violation", "body_base64 is not Base64") from None
+        payload = hashlib.sha256(body).hexdigest()
+
+    stages = v3_sign(method, path, query, [tuple(h) for h in headers], payload, access_key_id, secret)
+    return dict({"outcome": "signature"}, **stages)
+
+
+# --------------------------------------------------------------------------------------
 # kind: "sign"
 # --------------------------------------------------------------------------------------
 
@@ -260,6 +387,11 @@ def handle_sign(env):
     inp = env.get("input")
     if not isinstance(inp, dict):
         raise EnvelopeError("sign envelope: input must be an object")
+    algorithm = inp.get("algorithm")
+    if algorithm == V3_ALGORITHM:
+        return handle_sign_v3(inp)
+    if algorithm not in (None, SIGNATURE_METHOD):
+        raise Unsupported("signing algorithm %r is not implemented" % (algorithm,))
     params = inp.get("params", {})
     if params is None:
         params = {}
@@ -404,8 +536,9 @@ def handle_request(env):
     if signing is not None:
         signing = {k: v for k, v in signing.items() if v is not None}
         algorithm = signing.get("algorithm", SIGNATURE_METHOD)
-        if algorithm != SIGNATURE_METHOD:
+        if algorithm not in (SIGNATURE_METHOD, V3_ALGORITHM):
             raise Unsupported("signing algorithm %r is not implemented" % (algorithm,))
+    v3 = signing is not None and signing.get("algorithm") == V3_ALGORITHM
 
     known = spec["params"]
     # 1. Type checks (known parameters and signing fields).
@@ -445,6 +578,18 @@ def handle_request(env):
     fmt = context.get("format")
     if fmt is not None and fmt not in ("JSON", "XML"):
         raise Reject("constraint_violation", "format must be JSON or XML")
+    placement = context.get("placement")
+    placement = "query" if placement is None else placement
+    if placement not in ("query", "body"):
+        raise Reject("constraint_violation", "placement must be \"query\" or \"body\"")
+    if placement == "body" and not v3:
+        raise Reject("constraint_violation", "body placement needs ACS3-HMAC-SHA256 signing")
+    if placement == "body" and method != "POST":
+        raise Reject("constraint_violation", "body placement needs POST")
+    host = context.get("host")
+    host = DEFAULT_HOST if host is None else host
+    if not isinstance(host, str) or host == "":
+        raise Reject("constraint_violation", "host must be a non-empty string")
     if signing is not None:
         for field in ("access_key_id", "access_key_secret", "nonce", "security_token"):
             if signing.get(field) == "":
@@ -452,17 +597,23 @@ def handle_request(env):
         if not valid_timestamp(signing["timestamp"]):
             raise Reject("constraint_violation", "signing.timestamp must be YYYY-MM-DDThh:mm:ssZ")
 
-    # Build the parameter set.
+    # The operation's parameters as wire strings.
+    operation_params = {}
+    for name, value in params.items():
+        if name == "InstanceIds":
+            operation_params[name] = ids_wire
+        elif known[name] == "long":
+            operation_params[name] = str(value)
+        else:
+            operation_params[name] = value
+    if v3:
+        return build_v3_request(operation, operation_params, method, fmt, host, placement, signing)
+
+    # Signature V1 (or unsigned): everything in the query.
     wire = {"Action": operation, "Version": API_VERSION}
     if fmt is not None:
         wire["Format"] = fmt
-    for name, value in params.items():
-        if name == "InstanceIds":
-            wire[name] = ids_wire
-        elif known[name] == "long":
-            wire[name] = str(value)
-        else:
-            wire[name] = value
+    wire.update(operation_params)
     if signing is None:
         query = canonical_query(wire)
         return {"outcome": "request", "method": method, "query": query, "stages": {"canonical_query": query}}
@@ -484,6 +635,49 @@ def handle_request(env):
         "method": method,
         "query": query + "&Signature=" + encoded_signature,
         "stages": {"canonical_query": query, "string_to_sign": sts, "signature": signature},
+    }
+
+
+DEFAULT_HOST = "ecs.aliyuncs.com"
+ACCEPT = {"JSON": "application/json", "XML": "application/xml"}
+
+
+def build_v3_request(operation, operation_params, method, fmt, host, placement, signing):
+    """A V3 request as the Tea SDKs send it: the operation's parameters alone, in the query or
+    in a form body; Action and Version in headers; the format as an unsigned accept header."""
+    query_params = dict(operation_params)
+    if fmt is not None and mutant("v3_format_in_query"):
+        query_params["Format"] = fmt
+    encoded = canonical_query(query_params)
+    if placement == "body":
+        query, body, signed_query = "", encoded, {}
+    else:
+        query, body, signed_query = encoded, "", query_params
+    payload = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    signed = [
+        ("host", host),
+        ("x-acs-action", operation),
+        ("x-acs-content-sha256", payload),
+        ("x-acs-date", signing["timestamp"]),
+        ("x-acs-signature-nonce", signing["nonce"]),
+        ("x-acs-version", API_VERSION),
+    ]
+    unsigned = []
+    if "security_token" in signing:
+        signed.append(("x-acs-security-token", signing["security_token"]))
+    if body:
+        (unsigned if mutant("v3_content_type_unsigned") else signed).append(("content-type", FORM_CONTENT_TYPE))
+    if fmt is not None and not mutant("v3_format_in_query"):
+        (signed if mutant("v3_accept_signed") else unsigned).append(("accept", ACCEPT[fmt]))
+    stages = v3_sign(method, "/", signed_query, signed, payload, signing["access_key_id"], signing["access_key_secret"])
+    headers = sorted(signed + unsigned + [("authorization", stages["authorization"])], key=lambda h: h[0].encode("utf-8"))
+    return {
+        "outcome": "request",
+        "method": method,
+        "query": query,
+        "headers": [list(h) for h in headers],
+        "body": body,
+        "stages": stages,
     }
 
 

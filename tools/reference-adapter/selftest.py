@@ -350,8 +350,155 @@ def test_request():
           rejects("constraint_violation"))
     check("request/method PUT", req_env(DETACH, detach, method="PUT"), rejects("constraint_violation"))
     check("request/format lowercase", req_env(DETACH, detach, fmt="json"), rejects("constraint_violation"))
-    check("request/algorithm V3 unsupported", req_env(DETACH, detach, signing=DOC_SIGNING, algorithm="ACS3-HMAC-SHA256"),
+    check("request/algorithm SM3 unsupported", req_env(DETACH, detach, signing=DOC_SIGNING, algorithm="ACS3-HMAC-SM3"),
           equals({"outcome": "unsupported"}))
+
+
+# --------------------------------------------------------------------------------------
+# Signature V3 (corpus 1.1.0): the signer and V3 requests
+# --------------------------------------------------------------------------------------
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+RUN_INSTANCES_HEADERS = [
+    ["host", "ecs.cn-shanghai.aliyuncs.com"], ["x-acs-action", "RunInstances"], ["x-acs-content-sha256", EMPTY_SHA256],
+    ["x-acs-date", "2023-10-26T10:22:32Z"], ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+    ["x-acs-version", "2014-05-26"],
+]
+
+
+def sign_v3_env(**inp):
+    return {"protocol": 1, "kind": "sign", "input": dict({"algorithm": "ACS3-HMAC-SHA256"}, **inp)}
+
+
+def test_sign_v3():
+    doc = dict(method="POST", path="/", query={"ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", "RegionId": "cn-shanghai"},
+               headers=RUN_INSTANCES_HEADERS, access_key_id="YourAccessKeyId", access_key_secret="YourAccessKeySecret")
+    # protocol.md 3.4, the documented walk-through: every stage published.
+    check("sign-v3/doc RunInstances", sign_v3_env(**doc), equals({
+        "outcome": "signature",
+        "canonical_request": "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+                             "host:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\n"
+                             "x-acs-content-sha256:" + EMPTY_SHA256 + "\nx-acs-date:2023-10-26T10:22:32Z\n"
+                             "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\n"
+                             "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n" + EMPTY_SHA256,
+        "hashed_canonical_request": "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+        "string_to_sign": "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+        "signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;"
+                         "x-acs-date;x-acs-signature-nonce;x-acs-version,"
+                         "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+    }))
+    check("sign-v3/doc with payload_sha256", sign_v3_env(**dict(doc, payload_sha256=EMPTY_SHA256)),
+          equals({"signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"}))
+    check("sign-v3/doc, headers title-cased and reversed",
+          sign_v3_env(**dict(doc, headers=[[n.title(), v] for n, v in reversed(RUN_INSTANCES_HEADERS)])),
+          equals({"signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"}))
+    # protocol.md 3.5: form-body placement, cross-checked with alibabacloud-openapi-util 0.2.4.
+    body = b"ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
+    body_sha = "9c4a9acc5fc770697f4d65ec4a1c94c4d90db5f295b17995d6006365717ecffd"
+    form_headers = [["content-type", "application/x-www-form-urlencoded"]] + [
+        [n, body_sha if n == "x-acs-content-sha256" else v] for n, v in RUN_INSTANCES_HEADERS]
+    form = dict(doc, query={}, headers=form_headers)
+    want = {"signature": "71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8"}
+    check("sign-v3/form body as body_base64", sign_v3_env(**dict(form, body_base64=base64.b64encode(body).decode())), equals(want))
+    check("sign-v3/form body as payload_sha256", sign_v3_env(**dict(form, payload_sha256=body_sha)), equals(want))
+    # openapi-util test_get_authorization: path "" is "/", "empty=", header merge.
+    util = dict(method="GET", path="", query={"test": "ok", "empty": ""}, headers=[["x-acs-test", "http"], ["x-acs-TEST", "https"]],
+                payload_sha256="55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23",
+                access_key_id="acesskey", access_key_secret="secret")
+    check("sign-v3/openapi-util test_get_authorization", sign_v3_env(**util), equals({
+        "authorization": "ACS3-HMAC-SHA256 Credential=acesskey,SignedHeaders=x-acs-test,"
+                         "Signature=d16b30a7699ae9e43875b13195b2f81bcc3ed10c14a9b5eb780e51619aa50be1"}))
+    check("sign-v3/openapi-util canonical lines", sign_v3_env(**util),
+          lambda v: None if v.get("canonical_request", "").startswith("GET\n/\nempty=&test=ok\nx-acs-test:http,https\n\nx-acs-test\n")
+          else "canonical request")
+    check("sign-v3/openapi-util test_get_canonical_query_string",
+          sign_v3_env(method="GET", query={"test": " ~/*-+"}, headers=[], access_key_id="a", access_key_secret="s"),
+          lambda v: None if v.get("canonical_request", "").startswith("GET\n/\ntest=%20~%2F%2A-%2B\n") else "query line")
+    check("sign-v3/values trimmed, merged values sorted",
+          sign_v3_env(headers=[["X-A", " b\t"], ["x-a", "a"], ["host", " h "]], access_key_id="a", access_key_secret="s"),
+          lambda v: None if v.get("canonical_request", "").startswith("POST\n/\n\nhost:h\nx-a:a,b\n\nhost;x-a\n") else "headers")
+    check("sign-v3/percent encoded once", sign_v3_env(query={"v": "%41"}, headers=[], access_key_id="a", access_key_secret="s"),
+          lambda v: None if "\nv=%2541\n" in v.get("canonical_request", "") else "query line")
+    minimal = dict(headers=[["host", "h"]], access_key_id="a", access_key_secret="s")
+    for name, change, kind in (
+        ("authorization header", {"headers": [["Authorization", "x"]]}, "constraint_violation"),
+        ("payload and body", {"payload_sha256": EMPTY_SHA256, "body_base64": ""}, "constraint_violation"),
+        ("payload uppercase", {"payload_sha256": EMPTY_SHA256.upper()}, "constraint_violation"),
+        ("payload 63 digits", {"payload_sha256": EMPTY_SHA256[1:]}, "constraint_violation"),
+        ("body not Base64", {"body_base64": "*"}, "constraint_violation"),
+        ("empty key id", {"access_key_id": ""}, "constraint_violation"),
+        ("empty secret", {"access_key_secret": ""}, "constraint_violation"),
+        ("method PUT", {"method": "PUT"}, "constraint_violation"),
+        ("query value number", {"query": {"a": 1}}, "type_mismatch"),
+        ("header single string", {"headers": [["host"]]}, "type_mismatch"),
+        ("header value number", {"headers": [["host", 1]]}, "type_mismatch"),
+        ("path number", {"path": 1}, "type_mismatch"),
+    ):
+        check("sign-v3/reject " + name, sign_v3_env(**dict(minimal, **change)), rejects(kind))
+    missing = dict(minimal)
+    del missing["access_key_secret"]
+    check("sign-v3/reject missing secret", sign_v3_env(**missing), rejects("missing_required"))
+    check("sign/other algorithm unsupported", {"protocol": 1, "kind": "sign", "input": {"algorithm": "ACS3-HMAC-SM3"}},
+          equals({"outcome": "unsupported"}))
+
+
+V3_SIGNING = {"algorithm": "ACS3-HMAC-SHA256", "access_key_id": "testid", "access_key_secret": "testsecret",
+              "timestamp": "2016-02-23T12:46:24Z", "nonce": "3ee8c1b883d344afa94f4e0ad82fd6cf"}
+
+
+def v3_env(operation, params, placement=None, host=None, **kw):
+    env = req_env(operation, params, signing=V3_SIGNING, **kw)
+    if placement is not None:
+        env["input"]["context"]["placement"] = placement
+    if host is not None:
+        env["input"]["context"]["host"] = host
+    return env
+
+
+def test_request_v3():
+    import hashlib
+    import hmac as hmac_module
+    detach = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}
+    q = "InstanceIds=%5B%22i-1%22%5D&RegionId=cn-hangzhou"
+
+    def expect(method, query, body, fmt=None, host="ecs.aliyuncs.com"):
+        # Derived by hand from corpus/README.md, independently of the adapter's code.
+        payload = hashlib.sha256(body.encode()).hexdigest()
+        signed = [("host", host), ("x-acs-action", DETACH), ("x-acs-content-sha256", payload),
+                  ("x-acs-date", "2016-02-23T12:46:24Z"), ("x-acs-signature-nonce", "3ee8c1b883d344afa94f4e0ad82fd6cf"),
+                  ("x-acs-version", "2014-05-26")]
+        if body:
+            signed.insert(0, ("content-type", "application/x-www-form-urlencoded"))
+        names = ";".join(n for n, _ in signed)
+        creq = "%s\n/\n%s\n%s\n%s\n%s" % (method, query, "".join("%s:%s\n" % h for h in signed), names, payload)
+        sts = "ACS3-HMAC-SHA256\n" + hashlib.sha256(creq.encode()).hexdigest()
+        sig = hmac_module.new(b"testsecret", sts.encode(), hashlib.sha256).hexdigest()
+        auth = "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=%s,Signature=%s" % (names, sig)
+        headers = signed + [("authorization", auth)] + ([("accept", {"JSON": "application/json", "XML": "application/xml"}[fmt])] if fmt else [])
+        return {"outcome": "request", "method": method, "query": query if not body else "", "body": body,
+                "headers": sorted([list(h) for h in headers]),
+                "stages": {"canonical_request": creq, "string_to_sign": sts, "signature": sig, "authorization": auth,
+                           "hashed_canonical_request": sts.split("\n")[1]}}
+
+    check("request-v3/query POST JSON", v3_env(DETACH, detach, method="POST", fmt="JSON"), equals(expect("POST", q, "", "JSON")))
+    check("request-v3/query GET XML", v3_env(DETACH, detach, method="GET", fmt="XML"), equals(expect("GET", q, "", "XML")))
+    check("request-v3/body, no format", v3_env(DETACH, detach, placement="body"), equals(expect("POST", "", q)))
+    check("request-v3/regional host", v3_env(DETACH, detach, host="ecs.cn-shanghai.aliyuncs.com"),
+          equals(expect("POST", q, "", host="ecs.cn-shanghai.aliyuncs.com")))
+    check("request-v3/security token header",
+          req_env(DETACH, detach, signing=V3_SIGNING, security_token="tok"),
+          lambda v: None if ["x-acs-security-token", "tok"] in v.get("headers", []) and "x-acs-security-token;" in v["stages"]["authorization"]
+          and "SecurityToken" not in v["query"] else "x-acs-security-token")
+    check("request-v3/body with GET", v3_env(DETACH, detach, placement="body", method="GET"), rejects("constraint_violation"))
+    check("request-v3/body under HMAC-SHA1", dict(req_env(DETACH, detach, signing=DOC_SIGNING), input={
+        "params": detach, "context": {"placement": "body", "signing": DOC_SIGNING}}), rejects("constraint_violation"))
+    check("request-v3/body unsigned", dict(req_env(DETACH, detach), input={"params": detach, "context": {"placement": "body"}}),
+          rejects("constraint_violation"))
+    check("request-v3/placement other", v3_env(DETACH, detach, placement="path"), rejects("constraint_violation"))
+    check("request-v3/empty host", v3_env(DETACH, detach, host=""), rejects("constraint_violation"))
+    check("request-v3/missing RegionId", v3_env(DETACH, {"InstanceIds": ["i-1"]}), rejects("missing_required"))
+    check("request-v3/bad date", v3_env(DETACH, detach, timestamp="2016-02-23T12:46:24"), rejects("constraint_violation"))
 
 
 # --------------------------------------------------------------------------------------
@@ -608,6 +755,13 @@ def test_mutants(names):
         "sign_get_always": sign_env("POST", "s", {"a": "1"}),
         "accept_101_ids": req_env(DETACH, dict(detach, InstanceIds=["i-%d" % n for n in range(101)])),
         "status_ignored": resp_env(ATTACH, '{"Code":"C"}', 400, JSON_CT),
+        "v3_key_amp": sign_v3_env(headers=[["host", "h"]], access_key_id="a", access_key_secret="s"),
+        "v3_double_encode_query": sign_v3_env(query={"a": "b c"}, headers=[], access_key_id="a", access_key_secret="s"),
+        "v3_content_type_unsigned": v3_env(DETACH, detach, placement="body"),
+        "v3_uppercase_hex": sign_v3_env(headers=[], access_key_id="a", access_key_secret="s"),
+        "v3_accept_signed": v3_env(DETACH, detach, fmt="JSON"),
+        "v3_format_in_query": v3_env(DETACH, detach, fmt="XML"),
+        "v3_headers_not_merged": sign_v3_env(headers=[["x-a", "1"], ["X-A", "2"]], access_key_id="a", access_key_secret="s"),
     }
     for name in names:
         env = probes.get(name)
@@ -625,6 +779,8 @@ def test_mutants(names):
 def main():
     test_sign()
     test_request()
+    test_sign_v3()
+    test_request_v3()
     test_response_docs()
     test_response_xml()
     test_response_json()
