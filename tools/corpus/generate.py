@@ -1189,6 +1189,516 @@ for stem, change, kind, description in (
     sign_v3_case(stem, inp, description, expect=reject(kind))
 
 
+
+# ---------------------------------------------------------------------------------------
+# incoming/v1/ and incoming/v3/: the server side (corpus/README.md, kind "incoming").
+
+CREDENTIALS = {"testid": "testsecret"}
+SIGNATURE_DOES_NOT_MATCH = "SignatureDoesNotMatch"
+
+
+def incoming_case(group, stem, request, expect, description, credentials=None, level="must", source=SYNTHETIC, tags=()):
+    case = base(f"incoming/{group}/{stem}", "incoming", level, source, description, ("incoming", group) + tuple(tags))
+    body = request.get("body", b"")
+    case["input"] = {
+        "method": request["method"],
+        "path": request.get("path", "/"),
+        "query": request["query"],
+        "headers": [list(h) for h in request["headers"]],
+        "body_base64": base64.b64encode(body if isinstance(body, bytes) else body.encode("utf-8")).decode(),
+        "credentials": CREDENTIALS if credentials is None else credentials,
+    }
+    case["expect"] = expect
+    add(case)
+
+
+def accepted(op, version, params):
+    out = dict(params)
+    if isinstance(out.get("InstanceIds"), str):
+        out["InstanceIds"] = json.loads(out["InstanceIds"])
+    return {"outcome": "accepted", "operation": op, "signature_version": version, "params": out}
+
+
+def refused(status, code, server_string_to_sign=None):
+    error = {"http_status": status, "code": code}
+    if server_string_to_sign is not None:
+        error["server_string_to_sign"] = server_string_to_sign
+    return {"outcome": "service_error", "error": error}
+
+
+def decoded(wire_query):
+    """The server's view of a wire query (urllib's form decoding: '+' is a space)."""
+    return dict(urllib.parse.parse_qsl(wire_query, keep_blank_values=True, errors="strict"))
+
+
+# --- V1 -------------------------------------------------------------------------------
+
+V1_SIGNING_PARAMS = {"AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+                     "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "Timestamp": "2016-02-23T12:46:24Z"}
+
+
+def v1_params(op, params, **changes):
+    """Every V1 parameter of a request (wire strings); a change of None drops the parameter."""
+    wire = {"Action": op, "Version": "2014-05-26", "Format": "JSON"}
+    wire.update(V1_SIGNING_PARAMS)
+    wire.update(operation_wire(params))
+    return with_overrides(wire, changes)
+
+
+def v1_signed_query(method, wire, secret="testsecret"):
+    cq, _, sig = sign(method, wire, secret)
+    return f"{cq}&Signature={enc(sig)}"
+
+
+def v1_server_sts(method, wire_query, body=""):
+    """What the server signs: every decoded parameter but Signature, query and form body alike."""
+    params = decoded(wire_query)
+    params.update(decoded(body))
+    params.pop("Signature", None)
+    return sign(method, params, "unused")[1]
+
+
+HOST = ["host", "ecs.aliyuncs.com"]
+FORM_CT = ["content-type", FORM]
+
+
+def v1_request(method, query, body="", headers=None):
+    return {"method": method, "query": query, "headers": [HOST] if headers is None else headers, "body": body}
+
+
+V1 = "v1"
+A_PARAMS = attach()
+D_PARAMS = detach()
+
+
+def v1_ok(stem, op, params, request, description, **kw):
+    incoming_case(V1, stem, request, accepted(op, "1.0", params), description, **kw)
+
+
+def v1_refused(stem, request, status, code, description, sts=None, **kw):
+    incoming_case(V1, stem, request, refused(status, code, sts), description, **kw)
+
+
+def v1_post(op, params, **changes):
+    return v1_request("POST", v1_signed_query("POST", v1_params(op, params, **changes)))
+
+
+v1_ok("y_attach_post_query", ATTACH, A_PARAMS, v1_post(ATTACH, A_PARAMS),
+      "A V1 request as Tea V1 and aliyunsdkcore send it: POST, every parameter and the Signature in the query, empty body.")
+v1_ok("y_detach_get_query", DETACH, D_PARAMS,
+      v1_request("GET", v1_signed_query("GET", v1_params(DETACH, D_PARAMS, Format="XML"))),
+      "GET with Format=XML: the string to sign starts with GET.")
+_form = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
+v1_ok("y_attach_form_body", ATTACH, A_PARAMS, v1_request("POST", "", _form, [HOST, FORM_CT]),
+      "Every parameter and the Signature in an application/x-www-form-urlencoded body and none in the query, as Node pop-core "
+      "POSTs (protocol.md §9): form parameters are decoded and signed like query ones.", tags=("form-body",))
+_wire = v1_params(DETACH, D_PARAMS)
+_ops = operation_wire(D_PARAMS)
+_sig = sign("POST", _wire, "testsecret")[2]
+v1_ok("y_detach_query_and_form_body", DETACH, D_PARAMS,
+      v1_request("POST", canonical({k: v for k, v in _wire.items() if k not in _ops}) + "&Signature=" + enc(_sig), canonical(_ops), [HOST, FORM_CT]),
+      "Common parameters in the query, the operation's in a form body (as the Go SDK's FormParams): one signature over both.",
+      tags=("form-body",))
+_params = attach(RamRoleName="Ecs Role", ResourceOwnerAccount="a b")
+_q = v1_signed_query("POST", v1_params(ATTACH, _params))
+assert "%20" in _q
+v1_ok("y_plus_for_space", ATTACH, _params, v1_request("POST", _q.replace("%20", "+")),
+      "Spaces sent as '+' (Go's url.Values.Encode does): the server form-decodes '+' as a space, then signs %20.", tags=("encoding",))
+v1_ok("y_wire_lowercase_hex", ATTACH, attach(RamRoleName="角色"),
+      v1_request("POST", re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), v1_signed_query("POST", v1_params(ATTACH, attach(RamRoleName="角色"))))),
+      "Escapes with lowercase hex on the wire decode to the same bytes; the server signs its own canonical encoding.", tags=("encoding",))
+v1_ok("y_sts_security_token", DETACH, D_PARAMS, v1_post(DETACH, D_PARAMS, SecurityToken="CAIS/token+with=odd chars"),
+      "An STS token as the SecurityToken parameter: signed like the rest, not an operation parameter.", tags=("sts",))
+_go = v1_params(ATTACH, A_PARAMS, SignatureType="")
+v1_ok("y_go_sdk_style", ATTACH, A_PARAMS,
+      v1_request("POST", v1_signed_query("POST", _go), "", [HOST, ["x-acs-action", ATTACH], ["x-acs-version", "2014-05-26"],
+                                                             ["x-sdk-client", "golang/1.0.0"], FORM_CT]),
+      "The old Go SDK's shape: an empty SignatureType= signed and sent, x-acs-action / x-acs-version / x-sdk-client headers and a "
+      "form content type with an empty body, all ignored by V1 (protocol.md §1.1, §2.5).")
+_params = detach(OwnerId=1234567890123456, ResourceOwnerId=0, ResourceOwnerAccount="owner@example.com", RamRoleName="RamRoleTest")
+v1_ok("y_owner_params_typed", DETACH, _params, v1_post(DETACH, _params),
+      "OwnerId and ResourceOwnerId come back as integers, the other parameters as strings.", tags=("owner",))
+v1_ok("y_unknown_parameter_ignored", ATTACH, A_PARAMS, v1_post(ATTACH, A_PARAMS, OwnerAccount="acc"),
+      "A parameter the operation does not have is signed like the rest and then ignored: it is not in params.")
+_params = attach(InstanceIds='["i-1", "i-2"]')
+v1_ok("y_ids_raw_spaced", ATTACH, _params, v1_post(ATTACH, _params), "InstanceIds JSON text with a space parses to the array.", tags=("ids",))
+_params = attach(RamRoleName="角色 a+b*c~d/e=f&g%", RegionId="cn-hangzhou")
+v1_ok("y_reserved_and_unicode", ATTACH, _params, v1_post(ATTACH, _params),
+      "Reserved and non-ASCII characters decode exactly (%2B is '+', not a space).", tags=("encoding",))
+_params = detach(InstanceIds=HUNDRED)
+v1_ok("y_detach_ids_100", DETACH, _params, v1_post(DETACH, _params), "100 IDs.", tags=("ids", "limit"))
+
+# Failing steps, in the README's order.
+_good = v1_post(ATTACH, A_PARAMS)["query"]
+_tampered = _good.replace("RamRoleName=EcsRole", "RamRoleName=AdminRole")
+assert _tampered != _good
+v1_refused("n_tampered_value", v1_request("POST", _tampered), 400, SIGNATURE_DOES_NOT_MATCH,
+           "RamRoleName changed after signing: the server's string to sign has the new value, the signature does not match.",
+           sts=v1_server_sts("POST", _tampered), tags=("signature",))
+v1_refused("n_wrong_secret", v1_request("POST", _good), 400, SIGNATURE_DOES_NOT_MATCH,
+           "The key id is known but the client signed with another secret: the server's string to sign equals the client's "
+           "(which is how aliyunsdkcore tells a wrong secret from a bug).",
+           sts=v1_server_sts("POST", _good), credentials={"testid": "not-the-secret"}, tags=("signature",))
+assert v1_server_sts("POST", _good) == sign("POST", v1_params(ATTACH, A_PARAMS), "x")[1]
+v1_refused("n_unknown_access_key_id", v1_request("POST", _good), 400, "InvalidAccessKeyId.NotFound",
+           "The AccessKeyId is not among the server's credentials.", credentials={"otherid": "testsecret"})
+_get = v1_signed_query("GET", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_method_changed", v1_request("POST", _get), 400, SIGNATURE_DOES_NOT_MATCH,
+           "Signed for GET, sent as POST: the method is part of the string to sign.", sts=v1_server_sts("POST", _get), tags=("signature",))
+v1_refused("n_signature_missing", v1_request("POST", canonical(v1_params(ATTACH, A_PARAMS))), 400, "IncompleteSignature",
+           "Every signing parameter but Signature.")
+for stem, change, code, description in (
+    ("n_signature_method_wrong", {"SignatureMethod": "HMAC-SHA256"}, "IncompleteSignature", "SignatureMethod must be HMAC-SHA1 (signed consistently otherwise)."),
+    ("n_signature_method_missing", {"SignatureMethod": None}, "MissingParameter.SignatureMethod", "No SignatureMethod."),
+    ("n_signature_version_wrong", {"SignatureVersion": "2.0"}, "IncompleteSignature", "SignatureVersion must be 1.0."),
+    ("n_signature_version_missing", {"SignatureVersion": None}, "MissingParameter.SignatureVersion", "No SignatureVersion."),
+    ("n_access_key_id_missing", {"AccessKeyId": None}, "MissingParameter.AccessKeyId", "No AccessKeyId."),
+    ("n_nonce_missing", {"SignatureNonce": None}, "MissingParameter.SignatureNonce", "No SignatureNonce."),
+    ("n_timestamp_missing", {"Timestamp": None}, "MissingParameter.Timestamp", "No Timestamp."),
+    ("n_timestamp_fractional", {"Timestamp": "2016-02-23T12:46:24.123Z"}, "IllegalTimestamp",
+     "Fractional seconds (as one third-party Rust crate sends them, protocol.md §7) are not the documented form."),
+    ("n_timestamp_malformed", {"Timestamp": "2016-02-23 12:46:24"}, "IllegalTimestamp", "A space instead of T and no Z."),
+    ("n_action_missing", {"Action": None}, "MissingParameter.Action", "No Action."),
+    ("n_version_missing", {"Version": None}, "MissingParameter.Version", "No Version."),
+    ("n_version_wrong", {"Version": "2016-03-14"}, "InvalidParameter", "Another API version than 2014-05-26."),
+):
+    v1_refused(stem, v1_post(ATTACH, A_PARAMS, **change), 400, code, description + " The request is otherwise correctly signed.")
+v1_refused("n_action_unknown", v1_post(ATTACH, A_PARAMS, Action="DescribeRegions"), 403, "InvalidAction",
+           "An Action this service does not serve (correctly signed): 403 InvalidAction.")
+
+# Step 1: the query and body themselves.
+_dup = v1_params(ATTACH, A_PARAMS)
+_dupq = v1_signed_query("POST", _dup).replace("&RegionId=cn-hangzhou&", "&RegionId=cn-hangzhou&RegionId=cn-beijing&")
+assert "RegionId=cn-beijing" in _dupq
+v1_refused("n_duplicate_in_query", v1_request("POST", _dupq), 400, "InvalidParameter",
+           "RegionId twice in the query: refused, neither the first nor the last wins.", tags=("duplicate",))
+_signed = v1_signed_query("POST", _dup)
+v1_refused("n_duplicate_query_and_body", v1_request("POST", _signed, "RegionId=cn-beijing", [HOST, FORM_CT]), 400, "InvalidParameter",
+           "RegionId in the query and again in a form body.", tags=("duplicate", "form-body"))
+for stem, old, new, description in (
+    ("n_bad_percent_escape", "RamRoleName=EcsRole", "RamRoleName=Ecs%G1Role", "'%G1' is not an escape."),
+    ("n_truncated_percent_escape", "RamRoleName=EcsRole", "RamRoleName=EcsRole%4", "A '%' followed by one hex digit."),
+    ("n_non_utf8_escape", "RamRoleName=EcsRole", "RamRoleName=Ecs%FF%FERole", "%FF%FE does not decode to UTF-8."),
+):
+    assert old in _good
+    v1_refused(stem, v1_request("POST", _good.replace(old, new)), 400, "InvalidParameter", description + " Refused before any signature check.",
+               tags=("encoding",))
+_body = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_form_body_without_content_type", v1_request("POST", "", _body, [HOST]), 400, "MissingParameter.Action",
+           "A pop-core style body without the form content type is not read: the request has no Action.", tags=("form-body",))
+_body_get = v1_signed_query("GET", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_form_body_on_get", v1_request("GET", "", _body_get, [HOST, FORM_CT]), 400, "MissingParameter.Action",
+           "Only a POST body is read as parameters: a GET with a form body has no Action.", tags=("form-body",))
+_extra = v1_params(ATTACH, A_PARAMS)
+_unsigned = v1_signed_query("POST", _extra) + "&SignatureType="
+v1_refused("n_unsigned_extra_parameter", v1_request("POST", _unsigned), 400, SIGNATURE_DOES_NOT_MATCH,
+           "An empty SignatureType= sent but left out of the signature: the server signs every parameter it received, empty ones "
+           "included.", sts=v1_server_sts("POST", _unsigned), tags=("signature",))
+
+# Step 5: the operation's parameters, after a valid signature.
+for stem, op, params, code, description in (
+    ("n_region_missing", ATTACH, attach(RegionId=None), "MissingParameter.RegionId", "No RegionId."),
+    ("n_ids_missing", DETACH, detach(InstanceIds=None), "MissingParameter.InstanceIds", "No InstanceIds."),
+    ("n_role_name_missing", ATTACH, attach(RamRoleName=None), "MissingParameter.RamRoleName", "AttachInstanceRamRole without RamRoleName."),
+    ("n_ids_bare_id", DETACH, detach(InstanceIds="i-instance1"), "InvalidInstanceIds.Malformed", "A bare ID, not a JSON array."),
+    ("n_ids_101", ATTACH, attach(InstanceIds=HUNDRED + ["i-100"]), "InvalidInstanceIds.Malformed", "101 IDs."),
+    ("n_ids_empty_array", DETACH, detach(InstanceIds="[]"), "InvalidInstanceIds.Malformed", "An empty array."),
+    ("n_ids_single_quotes", DETACH, detach(InstanceIds="['i-1']"), "InvalidInstanceIds.Malformed",
+     "Single-quoted pseudo-JSON (aliyun/aliyun-cli#154's suggestion) is not JSON."),
+    ("n_role_name_empty", ATTACH, attach(RamRoleName=""), "InvalidParameter", "RamRoleName present but empty."),
+    ("n_owner_id_negative", ATTACH, attach(OwnerId="-1"), "InvalidParameter", "OwnerId is a Long from 0 to 2^63-1."),
+    ("n_owner_id_too_large", DETACH, detach(ResourceOwnerId="9223372036854775808"), "InvalidParameter", "2^63 is not a Long."),
+    ("n_policy_too_long", ATTACH, attach(Policy="p" * 1025), "InvalidParameter", "A Policy over 1024 characters."),
+):
+    code_status = 400
+    v1_refused(stem, v1_post(op, params), code_status, code, description + " Correctly signed, refused by the operation's rules.", tags=("params",))
+
+# --- V3 -------------------------------------------------------------------------------
+
+V3_GROUP = "v3"
+
+
+def is_signed_by_default(name):
+    name = name.lower()
+    return name in ("host", "content-type") or name.startswith("x-acs-")
+
+
+def v3_request(op, params, context=None, before=None, after=None, signed=None, access_key_id="testid", secret="testsecret"):
+    """A V3 request as incoming input. `before(parts)` edits it before signing, `after(parts)`
+    after; `signed` lists the header names to sign (default: host, content-type, x-acs-*)."""
+    context = V3_POST_JSON if context is None else context
+    method, query, headers, body, qparams, payload = v3_wire(op, params, context)
+    parts = {"method": method, "path": "/", "query": query, "headers": [list(h) for h in headers], "body": body.encode("utf-8"),
+             "qparams": qparams, "payload": payload}
+    if context.get("format"):
+        parts["headers"].append(["accept", ACCEPT[context["format"]]])
+    if before:
+        before(parts)
+    names = signed if signed is not None else [n for n, _ in parts["headers"] if is_signed_by_default(n)]
+    subset = [h for h in parts["headers"] if h[0].lower() in [n.lower() for n in names]]
+    stages = v3_sign(parts["method"], parts["path"], parts["qparams"], subset, parts["payload"], access_key_id, secret)
+    parts["headers"].append(["authorization", stages["authorization"]])
+    parts["headers"].sort(key=lambda h: h[0].lower().encode())
+    parts["stages"] = stages
+    if after:
+        after(parts)
+    return parts
+
+
+def header(parts, name):
+    return next(v for n, v in parts["headers"] if n.lower() == name)
+
+
+def set_header(parts, name, value):
+    for h in parts["headers"]:
+        if h[0].lower() == name:
+            h[1] = value
+
+
+def drop_header(parts, name):
+    parts["headers"] = [h for h in parts["headers"] if h[0].lower() != name]
+
+
+def v3_server_sts(parts):
+    """What the server signs: method, path, the decoded query re-encoded, the headers the
+    authorization names (merged as in the signer), the body's own SHA-256."""
+    auth = header(parts, "authorization")
+    names = re.search(r",SignedHeaders=([^,]*),", auth).group(1).split(";")
+    headers = [h for h in parts["headers"] if h[0].lower() in names]
+    return v3_sign(parts["method"], parts["path"], decoded(parts["query"]), headers, sha256_hex(parts["body"]), "unused", "unused")["string_to_sign"]
+
+
+def v3_ok(stem, op, params, parts, description, **kw):
+    incoming_case(V3_GROUP, stem, parts, accepted(op, V3, params), description, **kw)
+
+
+def v3_refused(stem, parts, status, code, description, sts=False, **kw):
+    incoming_case(V3_GROUP, stem, parts, refused(status, code, v3_server_sts(parts) if sts else None), description, **kw)
+
+
+_p = v3_request(ATTACH, A_PARAMS)
+assert v3_server_sts(_p) == _p["stages"]["string_to_sign"]
+v3_ok("y_attach_post_query", ATTACH, A_PARAMS, _p,
+      "A V3 request as the Tea SDKs send it: parameters in the query, an unsigned accept header, the rest signed.")
+v3_ok("y_detach_get_query", DETACH, D_PARAMS, v3_request(DETACH, D_PARAMS, V3_GET_XML), "GET, with accept: application/xml.")
+v3_ok("y_attach_post_body", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, V3_BODY_JSON),
+      "Parameters in a form body: the empty query line, content-type signed, the body's hash checked.", tags=("form-body",))
+_params = detach(RamRoleName="Ecs Role", OwnerId=7)
+v3_ok("y_detach_post_body", DETACH, _params, v3_request(DETACH, _params, V3_BODY_JSON),
+      "Detach with its optional parameters in a form body.", tags=("form-body",))
+v3_ok("y_sts_security_token", ATTACH, A_PARAMS,
+      v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token+with=odd chars"))),
+      "An STS token in x-acs-security-token, signed.", tags=("sts",))
+
+
+def title_case(parts):
+    parts["headers"] = [[n.title(), v] for n, v in parts["headers"]]
+
+
+v3_ok("y_header_names_any_case", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, after=title_case),
+      "Header names in title case (Host, Authorization, Content-Type, X-Acs-Date, ...): names are compared without regard to case.")
+
+
+def repeated_header(parts):
+    parts["headers"] += [["x-acs-test", "http"], ["X-Acs-Test", "https "]]
+
+
+v3_ok("y_repeated_header_merged", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=repeated_header),
+      "x-acs-test and X-Acs-Test, signed as the one merged line 'x-acs-test:http,https' (as openapi-util canonicalizes): accepted.",
+      tags=("header-merge",))
+
+
+def user_agent(parts):
+    parts["headers"].append(["user-agent", "AlibabaCloud (Linux; x86_64) Python/3.11 TeaDSL/1"])
+
+
+v3_ok("y_extra_header_unsigned", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=user_agent),
+      "A user-agent the client did not sign: only host, content-type and x-acs-* must be signed.")
+v3_ok("y_extra_header_signed", ATTACH, A_PARAMS,
+      v3_request(ATTACH, A_PARAMS, before=user_agent, signed=["accept", "host", "user-agent", "x-acs-action", "x-acs-content-sha256",
+                                                              "x-acs-date", "x-acs-signature-nonce", "x-acs-version"]),
+      "accept and user-agent signed too (the Python util signs every header it has): SignedHeaders decides.")
+_params = attach(RamRoleName="Ecs Role*~")
+
+
+def reencode_wire(parts):
+    parts["query"] = parts["query"].replace("%20", "+").replace("%2A", "*").replace("%5B", "%5b")
+
+
+_p = v3_request(ATTACH, _params, after=reencode_wire)
+assert "Ecs+Role*~" in _p["query"] and "%5b" in _p["query"]
+v3_ok("y_wire_query_reencoded", ATTACH, _params, _p,
+      "The wire query differs from the signed canonical query ('+' for a space, a raw '*', a lowercase escape): the server "
+      "decodes and re-encodes canonically, so it still matches.", tags=("encoding",))
+v3_ok("y_unknown_parameter_ignored", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=lambda p: p.update(
+    qparams=dict(p["qparams"], OwnerAccount="acc"), query=canonical(dict(p["qparams"], OwnerAccount="acc")))),
+      "A parameter the operation does not have is signed in the query and then ignored.")
+_params = attach(RegionId="cn-shanghai")
+v3_ok("y_regional_host", ATTACH, _params, v3_request(ATTACH, _params, dict(V3_POST_JSON, host="ecs.cn-shanghai.aliyuncs.com")),
+      "A regional host.")
+_params = detach(InstanceIds='["i-1", "i-2"]')
+v3_ok("y_ids_raw_spaced", DETACH, _params, v3_request(DETACH, _params, V3_BODY_JSON), "Raw InstanceIds text in a form body.", tags=("ids",))
+
+# Signature failures.
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"].replace("RamRoleName=EcsRole", "RamRoleName=AdminRole")))
+v3_refused("n_tampered_query_value", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "RamRoleName changed in the query after signing.", sts=True, tags=("signature",))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, after=lambda p: p.update(body=p["body"].replace(b"EcsRole", b"AdminRole")))
+v3_refused("n_body_tampered", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "The form body changed after signing, x-acs-content-sha256 still the old body's: the server hashes the body it got.",
+           sts=True, tags=("signature", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=lambda p: (p.update(payload=EMPTY_SHA256), set_header(p, "x-acs-content-sha256", EMPTY_SHA256)))
+v3_refused("n_content_sha256_of_empty_body", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "A client that hashed an empty body although it sent a form body: x-acs-content-sha256 and the signature agree with "
+           "each other but not with the body.", sts=True, tags=("signature", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS)
+v3_refused("n_wrong_secret", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed with another secret than the server's for testid.",
+           sts=True, credentials={"testid": "not-the-secret"}, tags=("signature",))
+v3_refused("n_unknown_access_key_id", _p, 400, "InvalidAccessKeyId.NotFound", "The Credential's key id is unknown.",
+           credentials={"otherid": "testsecret"})
+_p = v3_request(ATTACH, A_PARAMS, V3_GET_XML, after=lambda p: p.update(method="POST"))
+v3_refused("n_method_changed", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed for GET, sent as POST.", sts=True, tags=("signature",))
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(path="/v1"))
+v3_refused("n_path_changed", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed for '/', sent to '/v1': the path is the canonical URI.",
+           sts=True, tags=("signature",))
+_p2 = v3_request(ATTACH, A_PARAMS, before=lambda p: p["headers"].append(["x-acs-test", "http"]),
+                 after=lambda p: p["headers"].append(["X-Acs-Test", "https"]))
+v3_refused("n_repeated_header_signed_one_value", _p2, 400, SIGNATURE_DOES_NOT_MATCH,
+           "x-acs-test sent twice (two cases of its name) but signed with one value: the server merges both ('http,https').",
+           sts=True, tags=("signature", "header-merge"))
+
+# Form of the authorization and SignedHeaders.
+_sh = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"
+
+
+def edit_authorization(fn):
+    def after(parts):
+        set_header(parts, "authorization", fn(header(parts, "authorization")))
+    return after
+
+
+for stem, fn, description in (
+    ("n_authorization_spaces_after_commas", lambda a: a.replace(",", ", "), "Spaces after the commas (the AWS habit): not the ACS3 form."),
+    ("n_authorization_other_algorithm", lambda a: a.replace("ACS3-HMAC-SHA256 ", "ACS3-HMAC-SM3 ", 1), "Another algorithm name."),
+    ("n_authorization_no_signature", lambda a: a.split(",Signature=")[0], "No Signature= part."),
+    ("n_signed_headers_unsorted", lambda a: a.replace(_sh, "x-acs-action;host;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"),
+     "SignedHeaders not sorted."),
+    ("n_signed_headers_uppercase", lambda a: a.replace(_sh, _sh.replace("host", "Host")), "SignedHeaders not lowercase."),
+    ("n_signed_headers_repeated", lambda a: a.replace(_sh, "host;host;" + _sh[5:]), "SignedHeaders names host twice."),
+):
+    _p = v3_request(ATTACH, A_PARAMS, after=edit_authorization(fn))
+    v3_refused(stem, _p, 400, "IncompleteSignature", description, tags=("authorization",))
+
+
+def extra_then_drop(name, value):
+    return (lambda p: p["headers"].append([name, value])), (lambda p: drop_header(p, name))
+
+
+_b, _a = extra_then_drop("x-acs-extra", "1")
+v3_refused("n_signed_headers_absent", v3_request(ATTACH, A_PARAMS, before=_b, after=_a), 400, "IncompleteSignature",
+           "SignedHeaders names x-acs-extra, which the request does not carry.", tags=("authorization",))
+_all = ["host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"]
+_p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != "host"], after=lambda p: drop_header(p, "host"))
+v3_refused("n_host_missing", _p, 400, "IncompleteSignature", "No host header (the rest signed consistently).", tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != "host"])
+v3_refused("n_host_unsigned", _p, 400, "IncompleteSignature", "host sent but left out of SignedHeaders.", tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token")), signed=_all)
+v3_refused("n_security_token_unsigned", _p, 400, "IncompleteSignature", "x-acs-security-token sent but not signed.", tags=("authorization", "sts"))
+_p = v3_request(ATTACH, A_PARAMS, before=lambda p: p["headers"].append(["x-acs-custom", "1"]), signed=_all)
+v3_refused("n_x_acs_header_unsigned", _p, 400, "IncompleteSignature", "Any x-acs-* header sent must be signed: x-acs-custom is not.",
+           tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, signed=_all)
+v3_refused("n_content_type_unsigned", _p, 400, "IncompleteSignature", "A form body whose content-type is not signed.",
+           tags=("authorization", "form-body"))
+for name in ("x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"):
+    _p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != name], after=lambda p, name=name: drop_header(p, name))
+    v3_refused(f"n_{name[6:].replace('-', '_')}_missing", _p, 400, "IncompleteSignature", f"No {name} header (the rest signed consistently).",
+               tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="Tue, 23 Feb 2016 12:46:24 GMT")))
+v3_refused("n_date_http_format", _p, 400, "IllegalTimestamp", "x-acs-date as an HTTP date, signed consistently: not YYYY-MM-DDThh:mm:ssZ.")
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="2016-02-23T12:46:24.000Z")))
+v3_refused("n_date_fractional", _p, 400, "IllegalTimestamp", "x-acs-date with fractional seconds.")
+
+# Action, Version and V1 parameters.
+for stem, name, value, status, code, description in (
+    ("n_action_missing", "x-acs-action", None, 400, "MissingParameter.Action", "No x-acs-action."),
+    ("n_action_unknown", "x-acs-action", "RunInstances", 403, "InvalidAction", "An action this service does not serve."),
+    ("n_version_missing", "x-acs-version", None, 400, "MissingParameter.Version", "No x-acs-version."),
+    ("n_version_wrong", "x-acs-version", "2016-03-14", 400, "InvalidParameter", "Another API version."),
+):
+    if value is None:
+        _p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != name], after=lambda p, name=name: drop_header(p, name))
+    else:
+        _p = v3_request(ATTACH, A_PARAMS, before=lambda p, name=name, value=value: set_header(p, name, value))
+    v3_refused(stem, _p, status, code, description + " Signed consistently.")
+
+
+def with_query(extra):
+    def before(parts):
+        parts["qparams"] = dict(parts["qparams"], **extra)
+        parts["query"] = canonical(parts["qparams"])
+    return before
+
+
+_p = v3_request(ATTACH, A_PARAMS, before=with_query({"AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+                                                     "SignatureNonce": "n", "Timestamp": "2016-02-23T12:46:24Z", "Signature": "x"}))
+v3_refused("n_v1_parameters_in_query", _p, 400, "InvalidParameter",
+           "V1 signing parameters in the query of a V3 request (signed into the V3 signature): which signature counts is not for "
+           "the server to guess.")
+
+
+def body_extra(parts):
+    parts["body"] += b"&SecurityToken=CAIS"
+    parts["payload"] = sha256_hex(parts["body"])
+    set_header(parts, "x-acs-content-sha256", parts["payload"])
+
+
+v3_refused("n_security_token_parameter_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=body_extra), 400, "InvalidParameter",
+           "A SecurityToken parameter in the form body of a V3 request.", tags=("form-body",))
+
+# Step 1 under V3.
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"] + "&RegionId=cn-beijing"))
+v3_refused("n_duplicate_in_query", _p, 400, "InvalidParameter", "RegionId twice in the query.", tags=("duplicate",))
+
+
+def dup_in_body(parts):
+    parts["body"] = b"RegionId=cn-beijing"
+    parts["payload"] = sha256_hex(parts["body"])
+    set_header(parts, "x-acs-content-sha256", parts["payload"])
+    parts["headers"].append(["content-type", FORM])
+
+
+v3_refused("n_duplicate_query_and_body", v3_request(ATTACH, A_PARAMS, before=dup_in_body), 400, "InvalidParameter",
+           "RegionId in the query and in the form body, both covered by the signature.", tags=("duplicate", "form-body"))
+
+
+def bad_body(new):
+    def before(parts):
+        parts["body"] = parts["body"].replace(b"RamRoleName=EcsRole", new)
+        parts["payload"] = sha256_hex(parts["body"])
+        set_header(parts, "x-acs-content-sha256", parts["payload"])
+    return before
+
+
+v3_refused("n_bad_percent_escape_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=bad_body(b"RamRoleName=Ecs%zzRole")), 400,
+           "InvalidParameter", "'%zz' in the form body (whose hash and signature are consistent).", tags=("encoding", "form-body"))
+v3_refused("n_non_utf8_escape_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=bad_body(b"RamRoleName=Ecs%C3%28")), 400,
+           "InvalidParameter", "%C3%28 is not UTF-8.", tags=("encoding", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"].replace("RamRoleName=EcsRole", "RamRoleName=EcsRole%")))
+v3_refused("n_truncated_percent_escape", _p, 400, "InvalidParameter", "A lone '%' at the end of a query value.", tags=("encoding",))
+
+# Step 5 under V3.
+for stem, op, params, context, code, description in (
+    ("n_region_missing", ATTACH, attach(RegionId=None), V3_POST_JSON, "MissingParameter.RegionId", "No RegionId."),
+    ("n_role_name_missing", ATTACH, attach(RamRoleName=None), V3_BODY_JSON, "MissingParameter.RamRoleName", "No RamRoleName, body placement."),
+    ("n_ids_missing", DETACH, detach(InstanceIds=None), V3_POST_JSON, "MissingParameter.InstanceIds", "No InstanceIds."),
+    ("n_ids_bare_id", DETACH, detach(InstanceIds="i-instance1"), V3_BODY_JSON, "InvalidInstanceIds.Malformed", "A bare ID in the body."),
+    ("n_ids_empty_string_item", ATTACH, attach(InstanceIds='["i-1",""]'), V3_POST_JSON, "InvalidInstanceIds.Malformed", "An empty ID."),
+    ("n_region_empty", DETACH, detach(RegionId=""), V3_POST_JSON, "InvalidParameter", "RegionId present but empty."),
+):
+    v3_refused(stem, v3_request(op, params, context), 400, code, description + " Correctly signed.", tags=("params",))
+
+
 # ---------------------------------------------------------------------------------------
 # Writing.
 

@@ -61,6 +61,15 @@ MUTANTS = (
     "v3_accept_signed",             # the accept header signed
     "v3_format_in_query",           # Format sent as a query parameter (the V1 habit) instead of accept
     "v3_headers_not_merged",        # signer: names differing in case kept as separate lines
+    # The server side, kind "incoming" (since corpus 1.1.0)
+    "incoming_accept_any_signature",     # the signature is never compared
+    "incoming_plus_literal",             # "+" in a query or form body is kept, not a space
+    "incoming_duplicate_last_wins",      # a repeated parameter is accepted, the last value kept
+    "incoming_form_body_ignored",        # a POSTed form body is not read as parameters
+    "incoming_signed_headers_unchecked", # host, content-type and x-acs-* need not be signed
+    "incoming_body_hash_unchecked",      # x-acs-content-sha256 trusted as the payload hash
+    "incoming_v3_raw_query",             # V3 canonical query = the wire query as sent
+    "incoming_empty_values_unsigned",    # V1: empty parameters left out of the string to sign
 )
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
@@ -300,10 +309,13 @@ def v3_canonical_headers(pairs):
     return lines, ";".join(names)
 
 
-def v3_sign(method, path, query, pairs, payload_sha256, access_key_id, secret):
-    """Every V3 stage; every pair given is signed."""
+def v3_sign(method, path, query, pairs, payload_sha256, access_key_id, secret, query_line=None):
+    """Every V3 stage; every pair given is signed. `query_line` replaces the canonical query
+    line (for a mutant of the server side only)."""
     lines, signed = v3_canonical_headers(pairs)
-    canonical_request = "\n".join((method, path or "/", v3_canonical_query(query), lines, signed, payload_sha256))
+    if query_line is None:
+        query_line = v3_canonical_query(query)
+    canonical_request = "\n".join((method, path or "/", query_line, lines, signed, payload_sha256))
     hashed = hex_digest(hashlib.sha256(canonical_request.encode("utf-8")).digest())
     string_to_sign = V3_ALGORITHM + "\n" + hashed
     key = secret.encode("utf-8") + (b"&" if mutant("v3_key_amp") else b"")
@@ -679,6 +691,256 @@ def build_v3_request(operation, operation_params, method, fmt, host, placement, 
         "body": body,
         "stages": stages,
     }
+
+
+# --------------------------------------------------------------------------------------
+# kind: "incoming" (the server side)
+# --------------------------------------------------------------------------------------
+
+class Refusal(Exception):
+    """The service's answer to a request it refuses: HTTP status, code, and for
+    SignatureDoesNotMatch the server's string to sign."""
+
+    def __init__(self, status, code, string_to_sign=None):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.string_to_sign = string_to_sign
+
+
+# Parameters that belong to a V1 signature: under a V3 authorization they are refused.
+V1_SIGNING_PARAMS = ("AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureType",
+                     "SignatureVersion", "SecurityToken", "Timestamp")
+# The headers a V3 request must carry (x-acs-action and x-acs-version are checked first).
+V3_REQUIRED_HEADERS = ("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256")
+_V3_AUTHORIZATION = re.compile(r"ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9A-Fa-f]+)")
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+def form_decode(raw):
+    """One name or value of a query or form body: '+' is a space, %XY a byte, the result
+    UTF-8. Anything else is InvalidParameter."""
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        byte = raw[i]
+        if byte == 0x25:  # %
+            pair = raw[i + 1:i + 3]
+            if len(pair) != 2 or not all(b in _HEX for b in pair):
+                raise Refusal(400, "InvalidParameter")
+            out.append(int(pair, 16))
+            i += 3
+            continue
+        if byte == 0x2B and not mutant("incoming_plus_literal"):  # +
+            out.append(0x20)
+        else:
+            out.append(byte)
+        i += 1
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal(400, "InvalidParameter") from None
+
+
+def form_pairs(raw):
+    """`a=1&b=2` (bytes) -> [(name, value)], decoded. Empty pieces are skipped; a piece
+    without '=' is a name with an empty value."""
+    pairs = []
+    for piece in raw.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            pairs.append((form_decode(name), form_decode(value)))
+    return pairs
+
+
+def merge_headers(pairs):
+    """Header name (lowercase) -> value, merged as the V3 signer merges them: values trimmed,
+    names that differ only in case joined into one value, values sorted and ','-joined."""
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(_HEADER_WS))
+    return {name: ",".join(sorted(values, key=lambda v: v.encode("utf-8"))) for name, values in merged.items()}
+
+
+def is_form(content_type):
+    if content_type is None:
+        return False
+    return content_type.split(";", 1)[0].strip(_HEADER_WS).lower() == FORM_CONTENT_TYPE
+
+
+def add_params(into, pairs):
+    for name, value in pairs:
+        if name in into and not mutant("incoming_duplicate_last_wins"):
+            raise Refusal(400, "InvalidParameter")  # which value was meant, and signed?
+        into[name] = value
+
+
+def operation_of(action):
+    """Action -> operation, or 403 InvalidAction."""
+    if action not in OPERATIONS:
+        raise Refusal(403, "InvalidAction")
+    return action
+
+
+def check_version(version, missing_code):
+    if version is None:
+        raise Refusal(400, missing_code)
+    if version != API_VERSION:
+        raise Refusal(400, "InvalidParameter")
+
+
+def serve_v1(method, params, credentials):
+    """Step 3 of the README's procedure: a V1 (HMAC-SHA1) request."""
+    action = params.get("Action")
+    if action is None:
+        raise Refusal(400, "MissingParameter.Action")
+    operation = operation_of(action)
+    check_version(params.get("Version"), "MissingParameter.Version")
+    if "Signature" not in params:
+        raise Refusal(400, "IncompleteSignature")
+    for name, want in (("SignatureMethod", SIGNATURE_METHOD), ("SignatureVersion", SIGNATURE_VERSION)):
+        if name not in params:
+            raise Refusal(400, "MissingParameter." + name)
+        if params[name] != want:
+            raise Refusal(400, "IncompleteSignature")
+    if "AccessKeyId" not in params:
+        raise Refusal(400, "MissingParameter.AccessKeyId")
+    secret = credentials.get(params["AccessKeyId"])
+    if secret is None:
+        raise Refusal(400, "InvalidAccessKeyId.NotFound")
+    if "SignatureNonce" not in params:
+        raise Refusal(400, "MissingParameter.SignatureNonce")
+    if "Timestamp" not in params:
+        raise Refusal(400, "MissingParameter.Timestamp")
+    if not valid_timestamp(params["Timestamp"]):
+        raise Refusal(400, "IllegalTimestamp")
+    signed = {k: v for k, v in params.items() if k != "Signature"}
+    if mutant("incoming_empty_values_unsigned"):
+        signed = {k: v for k, v in signed.items() if v != ""}
+    _, string_to_sign, signature = sign(method, secret, signed)
+    if signature != params["Signature"] and not mutant("incoming_accept_any_signature"):
+        raise Refusal(400, "SignatureDoesNotMatch", string_to_sign)
+    return accept_operation(operation, SIGNATURE_VERSION, params)
+
+
+def serve_v3(method, path, raw_query, query_params, params, headers, body, credentials):
+    """Step 4 of the README's procedure: a V3 (ACS3-HMAC-SHA256) request."""
+    m = _V3_AUTHORIZATION.fullmatch(headers["authorization"])
+    if not m:
+        raise Refusal(400, "IncompleteSignature")
+    credential, signed_list, signature = m.groups()
+    action = headers.get("x-acs-action")
+    if action is None:
+        raise Refusal(400, "MissingParameter.Action")
+    operation = operation_of(action)
+    check_version(headers.get("x-acs-version"), "MissingParameter.Version")
+    if any(name in params for name in V1_SIGNING_PARAMS):
+        raise Refusal(400, "InvalidParameter")  # which of the two signatures would count?
+    if any(name not in headers for name in V3_REQUIRED_HEADERS):
+        raise Refusal(400, "IncompleteSignature")
+    names = signed_list.split(";")
+    ordered = all(a.encode("utf-8") < b.encode("utf-8") for a, b in zip(names, names[1:]))
+    if not ordered or any(n != n.lower() for n in names) or any(n not in headers for n in names):
+        raise Refusal(400, "IncompleteSignature")
+    must_sign = {n for n in headers if n in ("host", "content-type") or n.startswith("x-acs-")}
+    if not must_sign <= set(names) and not mutant("incoming_signed_headers_unchecked"):
+        raise Refusal(400, "IncompleteSignature")
+    secret = credentials.get(credential)
+    if secret is None:
+        raise Refusal(400, "InvalidAccessKeyId.NotFound")
+    if not valid_timestamp(headers["x-acs-date"]):
+        raise Refusal(400, "IllegalTimestamp")
+    body_sha256 = hashlib.sha256(body).hexdigest()
+    claimed = headers["x-acs-content-sha256"]
+    payload = claimed if mutant("incoming_body_hash_unchecked") else body_sha256
+    stages = v3_sign(method, path, query_params, [(n, headers[n]) for n in names], payload, credential, secret,
+                     query_line=raw_query if mutant("incoming_v3_raw_query") else None)
+    if claimed != payload:
+        raise Refusal(400, "SignatureDoesNotMatch", stages["string_to_sign"])
+    if stages["signature"] != signature and not mutant("incoming_accept_any_signature"):
+        raise Refusal(400, "SignatureDoesNotMatch", stages["string_to_sign"])
+    return accept_operation(operation, V3_ALGORITHM, params)
+
+
+def accept_operation(operation, signature_version, params):
+    """Step 5: the operation's parameters by the request rules, with the service's codes.
+    Parameters the operation does not have are ignored."""
+    spec = OPERATIONS[operation]
+    known = spec["params"]
+    for name in spec["required"]:
+        if name not in params:
+            raise Refusal(400, "MissingParameter." + name)
+    try:
+        ids = strict_json_loads(params["InstanceIds"])
+    except (ValueError, RecursionError):
+        raise Refusal(400, "InvalidInstanceIds.Malformed") from None
+    limit = max_ids()
+    if (not isinstance(ids, list) or not all(isinstance(i, str) and i != "" and not _LONE_SURROGATE.search(i) for i in ids)
+            or not ids or (limit is not None and len(ids) > limit)):
+        raise Refusal(400, "InvalidInstanceIds.Malformed")
+    out = {}
+    for name in sorted(known):
+        if name not in params:
+            continue
+        value = params[name]
+        if name == "InstanceIds":
+            out[name] = ids
+        elif known[name] == "long":
+            if not re.fullmatch(r"[0-9]+", value) or int(value) > I64_MAX:
+                raise Refusal(400, "InvalidParameter")
+            out[name] = int(value)
+        else:
+            if name in NON_EMPTY_PARAMS and value == "":
+                raise Refusal(400, "InvalidParameter")
+            if name == "Policy" and not 1 <= len(value) <= MAX_POLICY_CHARS:
+                raise Refusal(400, "InvalidParameter")
+            out[name] = value
+    return {"outcome": "accepted", "operation": operation, "signature_version": signature_version, "params": out}
+
+
+def handle_incoming(env):
+    inp = env.get("input")
+    if not isinstance(inp, dict):
+        raise EnvelopeError("incoming envelope: input must be an object")
+    method = inp.get("method")
+    path = inp.get("path")
+    query = inp.get("query")
+    query = "" if query is None else query
+    headers = inp.get("headers")
+    headers = [] if headers is None else headers
+    body_b64 = inp.get("body_base64")
+    credentials = inp.get("credentials")
+    credentials = {} if credentials is None else credentials
+    if not isinstance(method, str) or not isinstance(query, str) or (path is not None and not isinstance(path, str)):
+        raise EnvelopeError("incoming envelope: method, path and query must be strings")
+    if not isinstance(headers, list) or not all(
+        isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
+    ):
+        raise EnvelopeError("incoming envelope: headers must be [name, value] string pairs")
+    if not isinstance(credentials, dict) or not all(isinstance(v, str) for v in credentials.values()):
+        raise EnvelopeError("incoming envelope: credentials must map key ids to secrets")
+    try:
+        body = base64.b64decode(body_b64 or "", validate=True)
+    except (ValueError, TypeError):
+        raise EnvelopeError("incoming envelope: body_base64 is not Base64") from None
+
+    try:
+        merged = merge_headers(headers)
+        # 1. Query and body.
+        query_params = {}
+        add_params(query_params, form_pairs(query.encode("utf-8")))
+        params = dict(query_params)
+        if method == "POST" and is_form(merged.get("content-type")) and not mutant("incoming_form_body_ignored"):
+            add_params(params, form_pairs(body))
+        # 2. Which signature.
+        if "authorization" in merged:
+            return serve_v3(method, path or "/", query, query_params, params, merged, body, credentials)
+        return serve_v1(method, params, credentials)
+    except Refusal as r:
+        error = {"http_status": r.status, "code": r.code}
+        if r.code == "SignatureDoesNotMatch":
+            error["server_string_to_sign"] = r.string_to_sign
+        return {"outcome": "service_error", "error": error}
 
 
 # --------------------------------------------------------------------------------------
@@ -1153,6 +1415,8 @@ def run(env):
             return handle_sign(env)
         if kind == "response":
             return handle_response(env)
+        if kind == "incoming":
+            return handle_incoming(env)
         raise Unsupported("kind %r is not implemented" % (kind,))
     except Reject as r:
         return {"outcome": "reject", "reject_kind": r.kind, "message": r.message}

@@ -502,6 +502,141 @@ def test_request_v3():
 
 
 # --------------------------------------------------------------------------------------
+# kind: incoming (corpus 1.1.0): the server side
+# --------------------------------------------------------------------------------------
+
+def incoming_env(method, query, headers, body=b"", credentials=None, path="/"):
+    return {"protocol": 1, "kind": "incoming", "input": {
+        "method": method, "path": path, "query": query, "headers": headers,
+        "body_base64": base64.b64encode(body).decode("ascii"),
+        "credentials": {"testid": "testsecret"} if credentials is None else credentials}}
+
+
+def served(request_envelope, edit=None, credentials=None):
+    """The request kind's verdict, sent to the incoming kind: a round trip through the
+    adapter's client and server sides. `edit(parts)` changes the wire first."""
+    verdict = verdict_of(request_envelope)
+    parts = {"method": verdict["method"], "query": verdict["query"], "body": verdict.get("body", "").encode("utf-8"),
+             "headers": [list(h) for h in verdict.get("headers", [["host", "ecs.aliyuncs.com"]])]}
+    if edit:
+        edit(parts)
+    return incoming_env(parts["method"], parts["query"], parts["headers"], parts["body"], credentials), verdict
+
+
+def v1_query_for(params, method="POST", secret="testsecret"):
+    """A V1 wire query for exactly these parameters, signed by the sign kind."""
+    import urllib.parse
+    signature = verdict_of(sign_env(method, secret, params))
+    return signature["canonical_query"] + "&Signature=" + urllib.parse.quote(signature["signature"], safe="")
+
+
+def refused(status, code, sts=None):
+    error = {"http_status": status, "code": code}
+    if sts is not None:
+        error["server_string_to_sign"] = sts
+    return equals({"outcome": "service_error", "error": error})
+
+
+def test_incoming():
+    attach = {"RegionId": "cn-hangzhou", "RamRoleName": "Ecs Role", "InstanceIds": ["i-1", "i-2"], "OwnerId": 5}
+    accepted_v1 = equals({"outcome": "accepted", "operation": ATTACH, "signature_version": "1.0", "params": attach})
+    accepted_v3 = equals({"outcome": "accepted", "operation": ATTACH, "signature_version": "ACS3-HMAC-SHA256", "params": attach})
+    try:
+        for name, env, predicate in (
+            ("V1 POST", req_env(ATTACH, attach, "POST", "JSON", DOC_SIGNING), accepted_v1),
+            ("V1 GET, STS", req_env(ATTACH, attach, "GET", "XML", DOC_SIGNING, security_token="tok"), accepted_v1),
+            ("V3 query", v3_env(ATTACH, attach, method="POST", fmt="JSON"), accepted_v3),
+            ("V3 GET, STS", v3_env(ATTACH, attach, method="GET", fmt="XML", security_token="tok"), accepted_v3),
+            ("V3 body", v3_env(ATTACH, attach, placement="body"), accepted_v3),
+        ):
+            check("incoming/round trip " + name, served(env)[0], predicate)
+
+        v1 = req_env(ATTACH, attach, "POST", "JSON", DOC_SIGNING)
+        env, verdict = served(v1, credentials={"testid": "other"})
+        check("incoming/V1 wrong secret: the client's string to sign", env,
+              refused(400, "SignatureDoesNotMatch", verdict["stages"]["string_to_sign"]))
+        check("incoming/V1 unknown key id", served(v1, credentials={"x": "testsecret"})[0], refused(400, "InvalidAccessKeyId.NotFound"))
+        tampered = verdict_of(req_env(ATTACH, dict(attach, RamRoleName="Evil"), "POST", "JSON", DOC_SIGNING))
+        check("incoming/V1 tampered: the tampered string to sign",
+              served(v1, lambda p: p.update(query=p["query"].replace("RamRoleName=Ecs%20Role", "RamRoleName=Evil")))[0],
+              refused(400, "SignatureDoesNotMatch", tampered["stages"]["string_to_sign"]))
+        check("incoming/V1 '+' is a space", served(v1, lambda p: p.update(query=p["query"].replace("%20", "+")))[0], accepted_v1)
+        check("incoming/V1 form body (pop-core)",
+              served(v1, lambda p: p.update(query="", body=p["query"].encode(), headers=[["host", "h"], ["Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"]]))[0],
+              accepted_v1)
+        check("incoming/V1 form body needs POST",
+              served(v1, lambda p: p.update(method="GET", query="", body=p["query"].encode(), headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+              refused(400, "MissingParameter.Action"))
+        check("incoming/V1 duplicate", served(v1, lambda p: p.update(query=p["query"] + "&OwnerId=5"))[0], refused(400, "InvalidParameter"))
+        check("incoming/V1 duplicate across query and body",
+              served(v1, lambda p: p.update(body=b"OwnerId=5", headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+              refused(400, "InvalidParameter"))
+        for bad in ("%", "%4", "%zz", "%C3", "%FF"):
+            check("incoming/V1 bad escape " + bad, served(v1, lambda p, bad=bad: p.update(query=p["query"] + "&X=" + bad))[0],
+                  refused(400, "InvalidParameter"))
+
+        common = {"Action": ATTACH, "Version": "2014-05-26", "AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1",
+                  "SignatureVersion": "1.0", "SignatureNonce": "n", "Timestamp": "2016-02-23T12:46:24Z",
+                  "RegionId": "r", "RamRoleName": "R", "InstanceIds": '["i-1"]'}
+        for change, status, code in (
+            ({"Action": None}, 400, "MissingParameter.Action"), ({"Action": "RunInstances"}, 403, "InvalidAction"),
+            ({"Version": None}, 400, "MissingParameter.Version"), ({"Version": "2016-01-01"}, 400, "InvalidParameter"),
+            ({"SignatureMethod": None}, 400, "MissingParameter.SignatureMethod"), ({"SignatureMethod": "x"}, 400, "IncompleteSignature"),
+            ({"SignatureVersion": None}, 400, "MissingParameter.SignatureVersion"), ({"SignatureVersion": "2"}, 400, "IncompleteSignature"),
+            ({"AccessKeyId": None}, 400, "MissingParameter.AccessKeyId"), ({"SignatureNonce": None}, 400, "MissingParameter.SignatureNonce"),
+            ({"Timestamp": None}, 400, "MissingParameter.Timestamp"), ({"Timestamp": "2016-02-30T00:00:00Z"}, 400, "IllegalTimestamp"),
+            ({"RegionId": None}, 400, "MissingParameter.RegionId"), ({"InstanceIds": None}, 400, "MissingParameter.InstanceIds"),
+            ({"RamRoleName": None}, 400, "MissingParameter.RamRoleName"), ({"InstanceIds": "[1]"}, 400, "InvalidInstanceIds.Malformed"),
+            ({"InstanceIds": '[""]'}, 400, "InvalidInstanceIds.Malformed"), ({"OwnerId": "1.0"}, 400, "InvalidParameter"),
+            ({"ResourceOwnerAccount": ""}, 400, "InvalidParameter"), ({"Policy": ""}, 400, "InvalidParameter"),
+        ):
+            params = {k: v for k, v in dict(common, **change).items() if v is not None}
+            check("incoming/V1 %s -> %s" % (json.dumps(change), code), incoming_env("POST", v1_query_for(params), []), refused(status, code))
+        check("incoming/V1 Signature missing", incoming_env("POST", v1_query_for(common).split("&Signature=")[0], []),
+              refused(400, "IncompleteSignature"))
+        check("incoming/V1 unknown parameter ignored, Policy ignored on Detach",
+              incoming_env("GET", v1_query_for(dict(common, Action=DETACH, Policy="p", X=""), "GET"), []),
+              equals({"outcome": "accepted", "params": {"RegionId": "r", "RamRoleName": "R", "InstanceIds": ["i-1"]}}))
+
+        v3 = v3_env(ATTACH, attach, fmt="JSON")
+        env, verdict = served(v3, credentials={"testid": "other"})
+        check("incoming/V3 wrong secret: the client's string to sign", env,
+              refused(400, "SignatureDoesNotMatch", verdict["stages"]["string_to_sign"]))
+        check("incoming/V3 unknown key id", served(v3, credentials={})[0], refused(400, "InvalidAccessKeyId.NotFound"))
+        check("incoming/V3 wire re-encoded", served(v3, lambda p: p.update(query=p["query"].replace("%20", "+").replace("%22", "%22")))[0],
+              accepted_v3)
+
+        def without(name):
+            return lambda p: p.update(headers=[h for h in p["headers"] if h[0] != name])
+
+        for name in ("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"):
+            check("incoming/V3 no " + name, served(v3, without(name))[0], refused(400, "IncompleteSignature"))
+        check("incoming/V3 no x-acs-action", served(v3, without("x-acs-action"))[0], refused(400, "MissingParameter.Action"))
+        check("incoming/V3 no x-acs-version", served(v3, without("x-acs-version"))[0], refused(400, "MissingParameter.Version"))
+        check("incoming/V3 unsigned x-acs header", served(v3, lambda p: p["headers"].append(["X-Acs-New", "1"]))[0],
+              refused(400, "IncompleteSignature"))
+        check("incoming/V3 unsigned user-agent is fine", served(v3, lambda p: p["headers"].append(["User-Agent", "x"]))[0], accepted_v3)
+        check("incoming/V3 V1 parameter in the query", served(v3, lambda p: p.update(query=p["query"] + "&Timestamp=x"))[0],
+              refused(400, "InvalidParameter"))
+
+        def auth(fn):
+            return lambda p: p.update(headers=[[n, fn(v) if n == "authorization" else v] for n, v in p["headers"]])
+
+        check("incoming/V3 authorization form", served(v3, auth(lambda a: a.replace("Credential=", "Credential =")))[0],
+              refused(400, "IncompleteSignature"))
+        check("incoming/V3 SignedHeaders naming an absent header", served(v3, auth(lambda a: a.replace("host;", "host;x-acs-absent;")))[0],
+              refused(400, "IncompleteSignature"))
+        v3_body = v3_env(ATTACH, attach, placement="body")
+        check("incoming/V3 body changed", served(v3_body, lambda p: p.update(body=p["body"] + b"&X=1"))[0],
+              lambda v: None if v.get("error", {}).get("code") == "SignatureDoesNotMatch" else "code")
+        check("incoming/V3 bad date", served(v3_env(ATTACH, attach, timestamp="2016-02-23T12:46:24Z"),
+                                             lambda p: p.update(headers=[[n, "20160223T124624Z" if n == "x-acs-date" else v] for n, v in p["headers"]]))[0],
+              refused(400, "IllegalTimestamp"))
+    except AssertionError as e:
+        record("incoming/setup", False, str(e))
+
+
+# --------------------------------------------------------------------------------------
 # kind: response
 # --------------------------------------------------------------------------------------
 
@@ -763,6 +898,28 @@ def test_mutants(names):
         "v3_format_in_query": v3_env(DETACH, detach, fmt="XML"),
         "v3_headers_not_merged": sign_v3_env(headers=[["x-a", "1"], ["X-A", "2"]], access_key_id="a", access_key_secret="s"),
     }
+    # The server side: requests built by the (correct) client side, then edited.
+    v1 = req_env(DETACH, dict(detach, RamRoleName="a b"), "POST", "JSON", DOC_SIGNING)
+    v3 = v3_env(DETACH, dict(detach, RamRoleName="a b"))
+    v3_body = v3_env(DETACH, detach, placement="body")
+    try:
+        go_style = dict(DOC_SIGNING)
+        empty_param = {"Action": DETACH, "Version": "2014-05-26", "AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1",
+                       "SignatureVersion": "1.0", "SignatureNonce": go_style["nonce"], "Timestamp": go_style["timestamp"],
+                       "SignatureType": "", "RegionId": "r", "InstanceIds": '["i-1"]'}
+        probes.update({
+            "incoming_accept_any_signature": served(v1, credentials={"testid": "other"})[0],
+            "incoming_plus_literal": served(v1, lambda p: p.update(query=p["query"].replace("%20", "+")))[0],
+            "incoming_duplicate_last_wins": served(v1, lambda p: p.update(query=p["query"] + "&RegionId=x"))[0],
+            "incoming_form_body_ignored": served(v1, lambda p: p.update(query="", body=p["query"].encode(),
+                                                                       headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+            "incoming_signed_headers_unchecked": served(v3, lambda p: p["headers"].append(["x-acs-new", "1"]))[0],
+            "incoming_body_hash_unchecked": served(v3_body, lambda p: p.update(body=p["body"] + b"&X=1"))[0],
+            "incoming_v3_raw_query": served(v3, lambda p: p.update(query=p["query"].replace("%20", "+")))[0],
+            "incoming_empty_values_unsigned": incoming_env("POST", v1_query_for(empty_param), []),
+        })
+    except AssertionError as e:
+        record("mutant/server-side probes", False, str(e))
     for name in names:
         env = probes.get(name)
         if env is None:
@@ -781,6 +938,7 @@ def main():
     test_request()
     test_sign_v3()
     test_request_v3()
+    test_incoming()
     test_response_docs()
     test_response_xml()
     test_response_json()
