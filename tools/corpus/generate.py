@@ -1258,12 +1258,12 @@ def v1_server_sts(method, wire_query, body=""):
     return sign(method, params, "unused")[1]
 
 
-HOST = ["host", "ecs.aliyuncs.com"]
+HOST_HEADER = ["host", "ecs.aliyuncs.com"]
 FORM_CT = ["content-type", FORM]
 
 
 def v1_request(method, query, body="", headers=None):
-    return {"method": method, "query": query, "headers": [HOST] if headers is None else headers, "body": body}
+    return {"method": method, "query": query, "headers": [HOST_HEADER] if headers is None else headers, "body": body}
 
 
 V1 = "v1"
@@ -1289,14 +1289,14 @@ v1_ok("y_detach_get_query", DETACH, D_PARAMS,
       v1_request("GET", v1_signed_query("GET", v1_params(DETACH, D_PARAMS, Format="XML"))),
       "GET with Format=XML: the string to sign starts with GET.")
 _form = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
-v1_ok("y_attach_form_body", ATTACH, A_PARAMS, v1_request("POST", "", _form, [HOST, FORM_CT]),
+v1_ok("y_attach_form_body", ATTACH, A_PARAMS, v1_request("POST", "", _form, [HOST_HEADER, FORM_CT]),
       "Every parameter and the Signature in an application/x-www-form-urlencoded body and none in the query, as Node pop-core "
       "POSTs (protocol.md §9): form parameters are decoded and signed like query ones.", tags=("form-body",))
 _wire = v1_params(DETACH, D_PARAMS)
 _ops = operation_wire(D_PARAMS)
 _sig = sign("POST", _wire, "testsecret")[2]
 v1_ok("y_detach_query_and_form_body", DETACH, D_PARAMS,
-      v1_request("POST", canonical({k: v for k, v in _wire.items() if k not in _ops}) + "&Signature=" + enc(_sig), canonical(_ops), [HOST, FORM_CT]),
+      v1_request("POST", canonical({k: v for k, v in _wire.items() if k not in _ops}) + "&Signature=" + enc(_sig), canonical(_ops), [HOST_HEADER, FORM_CT]),
       "Common parameters in the query, the operation's in a form body (as the Go SDK's FormParams): one signature over both.",
       tags=("form-body",))
 _params = attach(RamRoleName="Ecs Role", ResourceOwnerAccount="a b")
@@ -1311,7 +1311,7 @@ v1_ok("y_sts_security_token", DETACH, D_PARAMS, v1_post(DETACH, D_PARAMS, Securi
       "An STS token as the SecurityToken parameter: signed like the rest, not an operation parameter.", tags=("sts",))
 _go = v1_params(ATTACH, A_PARAMS, SignatureType="")
 v1_ok("y_go_sdk_style", ATTACH, A_PARAMS,
-      v1_request("POST", v1_signed_query("POST", _go), "", [HOST, ["x-acs-action", ATTACH], ["x-acs-version", "2014-05-26"],
+      v1_request("POST", v1_signed_query("POST", _go), "", [HOST_HEADER, ["x-acs-action", ATTACH], ["x-acs-version", "2014-05-26"],
                                                              ["x-sdk-client", "golang/1.0.0"], FORM_CT]),
       "The old Go SDK's shape: an empty SignatureType= signed and sent, x-acs-action / x-acs-version / x-sdk-client headers and a "
       "form content type with an empty body, all ignored by V1 (protocol.md §1.1, §2.5).")
@@ -1373,7 +1373,7 @@ assert "RegionId=cn-beijing" in _dupq
 v1_refused("n_duplicate_in_query", v1_request("POST", _dupq), 400, "InvalidParameter",
            "RegionId twice in the query: refused, neither the first nor the last wins.", tags=("duplicate",))
 _signed = v1_signed_query("POST", _dup)
-v1_refused("n_duplicate_query_and_body", v1_request("POST", _signed, "RegionId=cn-beijing", [HOST, FORM_CT]), 400, "InvalidParameter",
+v1_refused("n_duplicate_query_and_body", v1_request("POST", _signed, "RegionId=cn-beijing", [HOST_HEADER, FORM_CT]), 400, "InvalidParameter",
            "RegionId in the query and again in a form body.", tags=("duplicate", "form-body"))
 for stem, old, new, description in (
     ("n_bad_percent_escape", "RamRoleName=EcsRole", "RamRoleName=Ecs%G1Role", "'%G1' is not an escape."),
@@ -1384,10 +1384,10 @@ for stem, old, new, description in (
     v1_refused(stem, v1_request("POST", _good.replace(old, new)), 400, "InvalidParameter", description + " Refused before any signature check.",
                tags=("encoding",))
 _body = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
-v1_refused("n_form_body_without_content_type", v1_request("POST", "", _body, [HOST]), 400, "MissingParameter.Action",
+v1_refused("n_form_body_without_content_type", v1_request("POST", "", _body, [HOST_HEADER]), 400, "MissingParameter.Action",
            "A pop-core style body without the form content type is not read: the request has no Action.", tags=("form-body",))
 _body_get = v1_signed_query("GET", v1_params(ATTACH, A_PARAMS))
-v1_refused("n_form_body_on_get", v1_request("GET", "", _body_get, [HOST, FORM_CT]), 400, "MissingParameter.Action",
+v1_refused("n_form_body_on_get", v1_request("GET", "", _body_get, [HOST_HEADER, FORM_CT]), 400, "MissingParameter.Action",
            "Only a POST body is read as parameters: a GET with a form body has no Action.", tags=("form-body",))
 _extra = v1_params(ATTACH, A_PARAMS)
 _unsigned = v1_signed_query("POST", _extra) + "&SignatureType="
@@ -1697,6 +1697,62 @@ for stem, op, params, context, code, description in (
     ("n_region_empty", DETACH, detach(RegionId=""), V3_POST_JSON, "InvalidParameter", "RegionId present but empty."),
 ):
     v3_refused(stem, v3_request(op, params, context), 400, code, description + " Correctly signed.", tags=("params",))
+
+
+
+# ---------------------------------------------------------------------------------------
+# response/error/{json,xml}/y_retry_*: the retry hint (corpus/README.md, since 1.1.0;
+# protocol.md §5.2: x-acs-retry-after in milliseconds, positive integers only).
+
+RETRY_SRC = {"type": "issue", "ref": "aliyun/darabonba-openapi#283, aliyun/aliyun-cli#1395 (protocol.md §5.2: x-acs-retry-after)"}
+RETRY_RULE_SRC = {"type": "synthetic", "note": "the retry rule of corpus/README.md (status, throttling codes per protocol.md §5.2, known retryable codes)"}
+
+
+def retry_pair(stem, status, code, message, retry_after, retryable, after_ms, description, header_name="x-acs-retry-after", source=None):
+    xml_body = f'<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>{RID}</RequestId><HostId>{HOST}</HostId><Code>{code}</Code><Message>{xml_text(message)}</Message></Error>'
+    json_body = json.dumps({"RequestId": RID, "HostId": HOST, "Code": code, "Message": message}, ensure_ascii=False)
+    expected = service_error(http_status=status, code=code, message=message, request_id=RID, host_id=HOST)
+    expected["retry"] = {"retryable": retryable, "after_ms": after_ms}
+    extra = [] if retry_after is None else [[header_name, retry_after]]
+    for fmt, body in (("xml", xml_body), ("json", json_body)):
+        other = "json" if fmt == "xml" else "xml"
+        default_source = RETRY_RULE_SRC if retry_after is None else RETRY_SRC
+        response_case(None, fmt, stem, body, expected, description, status=status, source=source or default_source,
+                      tags=("error", "retry"), group="error", twin=f"response/error/{other}/{stem}", extra_headers=extra)
+
+
+FLOW = "Request was denied due to user flow control."
+retry_pair("y_retry_throttling_user_with_after", 400, "Throttling.User", FLOW, "1500", True, 1500,
+           "Throttling.User with x-acs-retry-after: 1500: retry, after 1500 ms.")
+retry_pair("y_retry_throttling_user_without_after", 400, "Throttling.User", FLOW, None, True, None,
+           "Throttling.User without the header: retryable by its code, no delay hint.")
+retry_pair("y_retry_throttling_after_zero", 400, "Throttling", "Request was denied due to request throttling.", "0", True, None,
+           "Throttling with x-acs-retry-after: 0: retryable by its code; 0 is no hint.")
+retry_pair("y_retry_unknown_code_with_after", 400, "Custom.FlowControl", "Slow down.", "2000", True, 2000,
+           "A 4xx code the rule does not know, with a positive x-acs-retry-after: the header alone makes it retryable.",
+           source=dict(RETRY_SRC, note="the code is made up, so only the header can make it retryable"))
+retry_pair("y_retry_header_name_case", 400, "Custom.FlowControl", "Slow down.", "250", True, 250,
+           "The header named X-Acs-Retry-After: header names are compared without regard to case.", header_name="X-Acs-Retry-After",
+           source=dict(RETRY_SRC, note="made-up code; header name in title case"))
+retry_pair("y_retry_after_zero", 400, "Custom.FlowControl", "Slow down.", "0", False, None,
+           "x-acs-retry-after: 0 on a code the rule does not know: no hint, not retryable.")
+retry_pair("y_retry_after_empty", 400, "Custom.FlowControl", "Slow down.", "", False, None, "An empty x-acs-retry-after: no hint.")
+retry_pair("y_retry_after_non_numeric", 400, "Custom.FlowControl", "Slow down.", "soon", False, None, "A non-numeric x-acs-retry-after: no hint.")
+retry_pair("y_retry_after_negative", 400, "Custom.FlowControl", "Slow down.", "-5", False, None, "A negative value is not a positive integer: no hint.")
+retry_pair("y_retry_after_fraction", 400, "Custom.FlowControl", "Slow down.", "1.5", False, None, "A fraction is not an integer: no hint.")
+retry_pair("y_retry_503_unknown_code", 503, "Custom.Maintenance", "Come back later.", None, True, None,
+           "Any 5xx is retryable, whatever its code.")
+retry_pair("y_retry_500_with_after", 500, "InternalError", "The request processing has failed due to some unknown error.", "3000", True, 3000,
+           "A 500 with a delay hint: retryable, after 3000 ms.")
+retry_pair("y_retry_429_unknown_code", 429, "Custom.TooMany", "Too many requests.", None, True, None, "Any 429 is retryable, whatever its code.")
+retry_pair("y_retry_signature_nonce_used", 400, "SignatureNonceUsed", "Specified signature nonce was used already.", None, True, None,
+           "SignatureNonceUsed is a known retryable code (a new nonce fixes it).")
+retry_pair("y_retry_operation_conflict", 409, "OperationConflict", "Request was denied due to conflict with a previous request.", None, True, None,
+           "OperationConflict is a known retryable code.")
+retry_pair("y_retry_not_found", 404, "InvalidRamRole.NotFound", "The specified RamRoleName does not exist.", None, False, None,
+           "404 InvalidRamRole.NotFound: retrying cannot help.")
+retry_pair("y_retry_invalid_parameter", 400, "InvalidParameter", "The specified parameter \"InstanceIds\" is not valid.", None, False, None,
+           "A plain 400 InvalidParameter: not retryable.")
 
 
 # ---------------------------------------------------------------------------------------

@@ -70,6 +70,9 @@ MUTANTS = (
     "incoming_body_hash_unchecked",      # x-acs-content-sha256 trusted as the payload hash
     "incoming_v3_raw_query",             # V3 canonical query = the wire query as sent
     "incoming_empty_values_unsigned",    # V1: empty parameters left out of the string to sign
+    # The retry hint (since corpus 1.1.0)
+    "retry_after_ignored",          # x-acs-retry-after never read: status and code only
+    "retry_after_zero_is_hint",     # x-acs-retry-after: 0 taken as a hint (retry at once)
 )
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
@@ -1329,6 +1332,40 @@ def decode_xml_error(body):
     return out
 
 
+RETRYABLE_CODES = ("SignatureNonceUsed", "OperationConflict")
+RETRYABLE_PREFIXES = ("Throttling", "ServiceUnavailable")
+U64_MAX = 2**64 - 1
+
+
+def retry_after_ms(headers):
+    """The first x-acs-retry-after header (any case) as milliseconds: ASCII digits, trimmed
+    of spaces and tabs, positive and at most 2^64-1; anything else is no hint (None)."""
+    if mutant("retry_after_ignored"):
+        return None
+    for name, value in headers:
+        if name.lower() == "x-acs-retry-after":
+            value = value.strip(_HEADER_WS)
+            if not re.fullmatch(r"[0-9]+", value) or len(value) > 20:
+                return None
+            ms = int(value)
+            if ms == 0 and mutant("retry_after_zero_is_hint"):
+                return 0
+            return ms if 0 < ms <= U64_MAX else None
+    return None
+
+
+def retry_hint(status, code, headers):
+    """Whether to retry a service error, and after how long (corpus/README.md)."""
+    after = retry_after_ms(headers)
+    retryable = (
+        status == 429
+        or 500 <= status <= 599
+        or (code is not None and (code.startswith(RETRYABLE_PREFIXES) or code in RETRYABLE_CODES))
+        or after is not None
+    )
+    return {"retryable": retryable, "after_ms": after}
+
+
 def decode_error(status, fmt, body):
     error = {"http_status": status}
     try:
@@ -1375,7 +1412,8 @@ def handle_response(env):
         return {"outcome": "output", "value": {}}
     fmt = choose_format(headers, requested, body)
     if not 200 <= status <= 299 and not mutant("status_ignored"):
-        return {"outcome": "service_error", "error": decode_error(status, fmt, body)}
+        error = decode_error(status, fmt, body)
+        return {"outcome": "service_error", "error": error, "retry": retry_hint(status, error.get("code"), headers)}
     if fmt is None:
         raise Reject("malformed_body", "body is neither JSON nor XML")
     return {"outcome": "output", "value": decode_success(operation, fmt, body)}

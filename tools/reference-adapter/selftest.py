@@ -843,6 +843,44 @@ def test_response_errors():
     check("error/status 299 is success", resp_env(op, ATTACH_DOC_XML, 299, XML_CT), output(doc_value(ATTACH)))
 
 
+def test_retry():
+    def env(status, code=None, retry_after=None, name="x-acs-retry-after", body=None):
+        if body is None:
+            body = json.dumps({"Code": code}) if code is not None else ""
+        e = resp_env(ATTACH, body, status, JSON_CT)
+        if retry_after is not None:
+            e["http"]["headers"].append([name, retry_after])
+        return e
+
+    def retry(retryable, after_ms):
+        return equals({"outcome": "service_error", "retry": {"retryable": retryable, "after_ms": after_ms}})
+
+    for label, e, want in (
+        ("Throttling.User + 1500", env(400, "Throttling.User", "1500"), retry(True, 1500)),
+        ("Throttling.Api, no header", env(400, "Throttling.Api"), retry(True, None)),
+        ("Throttling + 0", env(400, "Throttling", "0"), retry(True, None)),
+        ("ServiceUnavailable.RegionMaintaining at 400", env(400, "ServiceUnavailable.RegionMaintaining"), retry(True, None)),
+        ("unknown code + 2000", env(400, "X.Y", "2000"), retry(True, 2000)),
+        ("unknown code + ' 7 ' (trimmed)", env(400, "X.Y", " 7 "), retry(True, 7)),
+        ("header name case", env(400, "X.Y", "9", name="X-ACS-RETRY-AFTER"), retry(True, 9)),
+        ("unknown code + 0", env(400, "X.Y", "0"), retry(False, None)),
+        ("unknown code + ''", env(400, "X.Y", ""), retry(False, None)),
+        ("unknown code + 'abc'", env(400, "X.Y", "abc"), retry(False, None)),
+        ("unknown code + '-1'", env(400, "X.Y", "-1"), retry(False, None)),
+        ("unknown code + '1e3'", env(400, "X.Y", "1e3"), retry(False, None)),
+        ("unknown code + 2^64", env(400, "X.Y", str(2**64)), retry(False, None)),
+        ("429", env(429, "X.Y"), retry(True, None)),
+        ("503, unparseable body", env(503, body="<html>"), retry(True, None)),
+        ("SignatureNonceUsed", env(400, "SignatureNonceUsed"), retry(True, None)),
+        ("OperationConflict", env(409, "OperationConflict"), retry(True, None)),
+        ("InvalidRamRole.NotFound", env(404, "InvalidRamRole.NotFound"), retry(False, None)),
+        ("prefix is case-sensitive", env(400, "throttling"), retry(False, None)),
+        ("Rejected.Throttling is not a prefix match", env(400, "Rejected.Throttling"), retry(False, None)),
+    ):
+        check("retry/" + label, e, want)
+    check("retry/not on success", resp_env(ATTACH, '{"RequestId":"r"}', 200, JSON_CT), lambda v: "retry" in v and "retry on a 200" or None)
+
+
 # --------------------------------------------------------------------------------------
 # Adapter protocol
 # --------------------------------------------------------------------------------------
@@ -890,6 +928,8 @@ def test_mutants(names):
         "sign_get_always": sign_env("POST", "s", {"a": "1"}),
         "accept_101_ids": req_env(DETACH, dict(detach, InstanceIds=["i-%d" % n for n in range(101)])),
         "status_ignored": resp_env(ATTACH, '{"Code":"C"}', 400, JSON_CT),
+        "retry_after_ignored": resp_env(ATTACH, '{"Code":"X"}', 400, JSON_CT),
+        "retry_after_zero_is_hint": resp_env(ATTACH, '{"Code":"X"}', 400, JSON_CT),
         "v3_key_amp": sign_v3_env(headers=[["host", "h"]], access_key_id="a", access_key_secret="s"),
         "v3_double_encode_query": sign_v3_env(query={"a": "b c"}, headers=[], access_key_id="a", access_key_secret="s"),
         "v3_content_type_unsigned": v3_env(DETACH, detach, placement="body"),
@@ -898,6 +938,8 @@ def test_mutants(names):
         "v3_format_in_query": v3_env(DETACH, detach, fmt="XML"),
         "v3_headers_not_merged": sign_v3_env(headers=[["x-a", "1"], ["X-A", "2"]], access_key_id="a", access_key_secret="s"),
     }
+    probes["retry_after_ignored"]["http"]["headers"].append(["x-acs-retry-after", "5"])
+    probes["retry_after_zero_is_hint"]["http"]["headers"].append(["x-acs-retry-after", "0"])
     # The server side: requests built by the (correct) client side, then edited.
     v1 = req_env(DETACH, dict(detach, RamRoleName="a b"), "POST", "JSON", DOC_SIGNING)
     v3 = v3_env(DETACH, dict(detach, RamRoleName="a b"))
@@ -943,6 +985,7 @@ def main():
     test_response_xml()
     test_response_json()
     test_response_errors()
+    test_retry()
     names = test_protocol()
     test_mutants(names)
     print("%d passed, %d failed" % (PASSED, FAILED))
