@@ -948,8 +948,9 @@ for op, make in ((ATTACH, attach), (DETACH, detach)):
                      level=level, source=source)
 
     v3("y_v3_post_query", make(), V3_POST_JSON,
-       "V3 as the Tea SDKs send it: POST, the operation's parameters alone in the query, Action and Version in x-acs-* headers, "
-       "Format as an unsigned accept header, the empty body's SHA-256, every V3 stage.")
+       "V3 in the contract's shape (the Tea SDKs' request, without their user-agent and x-acs-accesskey-id): POST, the operation's "
+       "parameters alone in the query, Action and Version in x-acs-* headers, Format as an unsigned accept header, the empty body's "
+       "SHA-256, every V3 stage.")
     v3("y_v3_get_query_xml", make(), V3_GET_XML, "V3 over GET with format XML: the method heads the canonical request; accept is application/xml.")
     v3("y_v3_post_body", make(), V3_BODY_JSON,
        "Parameters in a form body: empty query, content-type signed, x-acs-content-sha256 the body's hash.", tags=("body",))
@@ -1284,14 +1285,14 @@ def v1_post(op, params, **changes):
 
 
 v1_ok("y_attach_post_query", ATTACH, A_PARAMS, v1_post(ATTACH, A_PARAMS),
-      "A V1 request as Tea V1 and aliyunsdkcore send it: POST, every parameter and the Signature in the query, empty body.")
+      "A V1 request in the request kind's shape: POST, every parameter and the Signature in the query, empty body.")
 v1_ok("y_detach_get_query", DETACH, D_PARAMS,
       v1_request("GET", v1_signed_query("GET", v1_params(DETACH, D_PARAMS, Format="XML"))),
       "GET with Format=XML: the string to sign starts with GET.")
 _form = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
 v1_ok("y_attach_form_body", ATTACH, A_PARAMS, v1_request("POST", "", _form, [HOST_HEADER, FORM_CT]),
-      "Every parameter and the Signature in an application/x-www-form-urlencoded body and none in the query, as Node pop-core "
-      "POSTs (protocol.md §9): form parameters are decoded and signed like query ones.", tags=("form-body",))
+      "Every parameter and the Signature in an application/x-www-form-urlencoded body and none in the query, the way protocol.md §9 "
+      "says Node pop-core POSTs: form parameters are decoded and signed like query ones.", tags=("form-body",))
 _wire = v1_params(DETACH, D_PARAMS)
 _ops = operation_wire(D_PARAMS)
 _sig = sign("POST", _wire, "testsecret")[2]
@@ -1314,7 +1315,7 @@ v1_ok("y_go_sdk_style", ATTACH, A_PARAMS,
       v1_request("POST", v1_signed_query("POST", _go), "", [HOST_HEADER, ["x-acs-action", ATTACH], ["x-acs-version", "2014-05-26"],
                                                              ["x-sdk-client", "golang/1.0.0"], FORM_CT]),
       "The old Go SDK's shape: an empty SignatureType= signed and sent, x-acs-action / x-acs-version / x-sdk-client headers and a "
-      "form content type with an empty body, all ignored by V1 (protocol.md §1.1, §2.5).")
+      "form content type with an empty body, all ignored by V1 (protocol.md §1.1, §2.5; the x-sdk-client value is illustrative).")
 _params = detach(OwnerId=1234567890123456, ResourceOwnerId=0, ResourceOwnerAccount="owner@example.com", RamRoleName="RamRoleTest")
 v1_ok("y_owner_params_typed", DETACH, _params, v1_post(DETACH, _params),
       "OwnerId and ResourceOwnerId come back as integers, the other parameters as strings.", tags=("owner",))
@@ -1348,7 +1349,7 @@ v1_refused("n_method_changed", v1_request("POST", _get), 400, SIGNATURE_DOES_NOT
 v1_refused("n_signature_missing", v1_request("POST", canonical(v1_params(ATTACH, A_PARAMS))), 400, "IncompleteSignature",
            "Every signing parameter but Signature.")
 for stem, change, code, description in (
-    ("n_signature_method_wrong", {"SignatureMethod": "HMAC-SHA256"}, "IncompleteSignature", "SignatureMethod must be HMAC-SHA1 (signed consistently otherwise)."),
+    ("n_signature_method_wrong", {"SignatureMethod": "HMAC-SHA256"}, "IncompleteSignature", "SignatureMethod HMAC-SHA256 instead of HMAC-SHA1."),
     ("n_signature_method_missing", {"SignatureMethod": None}, "MissingParameter.SignatureMethod", "No SignatureMethod."),
     ("n_signature_version_wrong", {"SignatureVersion": "2.0"}, "IncompleteSignature", "SignatureVersion must be 1.0."),
     ("n_signature_version_missing", {"SignatureVersion": None}, "MissingParameter.SignatureVersion", "No SignatureVersion."),
@@ -1479,7 +1480,7 @@ def v3_refused(stem, parts, status, code, description, sts=False, **kw):
 _p = v3_request(ATTACH, A_PARAMS)
 assert v3_server_sts(_p) == _p["stages"]["string_to_sign"]
 v3_ok("y_attach_post_query", ATTACH, A_PARAMS, _p,
-      "A V3 request as the Tea SDKs send it: parameters in the query, an unsigned accept header, the rest signed.")
+      "A V3 request in the request kind's shape: parameters in the query, an unsigned accept header, the rest signed.")
 v3_ok("y_detach_get_query", DETACH, D_PARAMS, v3_request(DETACH, D_PARAMS, V3_GET_XML), "GET, with accept: application/xml.")
 v3_ok("y_attach_post_body", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, V3_BODY_JSON),
       "Parameters in a form body: the empty query line, content-type signed, the body's hash checked.", tags=("form-body",))
