@@ -15,11 +15,14 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sys
 import urllib.parse
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "corpus")
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+# The corpus version each case is added in; switched to 1.1.0 before the 1.1.0 cases below.
+SINCE = "1.0.0"
 SEED_ATTACH = "seeds/002_77e01217c5edae54.txt (AttachInstanceRamRole API reference)"
 SEED_DETACH = "seeds/000_9a24991bec15a4e7.txt (DetachInstanceRamRole API reference)"
 SYNTHETIC = {"type": "synthetic"}
@@ -46,6 +49,91 @@ def ids_json(ids):
     return json.dumps(ids, separators=(",", ":"), ensure_ascii=False)
 
 
+# ---------------------------------------------------------------------------------------
+# Signature V3 (ACS3-HMAC-SHA256), independently (protocol.md §3.3; corpus/README.md).
+
+V3 = "ACS3-HMAC-SHA256"
+FORM = "application/x-www-form-urlencoded"
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data if isinstance(data, bytes) else data.encode("utf-8")).hexdigest()
+
+
+EMPTY_SHA256 = sha256_hex(b"")
+assert EMPTY_SHA256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def v3_headers(pairs):
+    """Canonical header lines and the signed names: names lowercased, values trimmed (space
+    and tab), names differing only in case merged with their values sorted and ','-joined."""
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(" \t"))
+    names = sorted(merged, key=lambda n: n.encode())
+    return "".join(f"{n}:{','.join(sorted(merged[n]))}\n" for n in names), ";".join(names)
+
+
+def v3_sign(method, path, query, headers, payload_sha256, access_key_id, secret):
+    """Every V3 stage, for the headers given (all of them signed)."""
+    lines, signed = v3_headers(headers)
+    creq = f"{method}\n{path or '/'}\n{canonical(query)}\n{lines}\n{signed}\n{payload_sha256}"
+    hashed = sha256_hex(creq)
+    sts = f"{V3}\n{hashed}"
+    sig = hmac.new(secret.encode("utf-8"), sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    return {"canonical_request": creq, "hashed_canonical_request": hashed, "string_to_sign": sts, "signature": sig,
+            "authorization": f"{V3} Credential={access_key_id},SignedHeaders={signed},Signature={sig}"}
+
+
+def operation_wire(params):
+    """The operation's parameters as wire strings (InstanceIds rendered, Longs in decimal)."""
+    wire = {}
+    for name, value in params.items():
+        if name == "InstanceIds":
+            wire[name] = value if isinstance(value, str) else ids_json(value)
+        elif name in ("OwnerId", "ResourceOwnerId"):
+            wire[name] = str(value)
+        else:
+            wire[name] = value
+    return wire
+
+
+ACCEPT = {"JSON": "application/json", "XML": "application/xml"}
+
+
+def v3_wire(op, params, context):
+    """A V3 request as the Tea SDKs send it: (method, query, headers without authorization,
+    body, query parameters signed, payload hash)."""
+    signing = context["signing"]
+    method = context.get("method", "POST")
+    wire = operation_wire(params)
+    encoded = canonical(wire)
+    in_body = context.get("placement", "query") == "body"
+    query, body, query_params = ("", encoded, {}) if in_body else (encoded, "", wire)
+    payload = sha256_hex(body)
+    headers = [("host", context.get("host", "ecs.aliyuncs.com")), ("x-acs-action", op), ("x-acs-content-sha256", payload),
+               ("x-acs-date", signing["timestamp"]), ("x-acs-signature-nonce", signing["nonce"]), ("x-acs-version", "2014-05-26")]
+    if signing.get("security_token"):
+        headers.append(("x-acs-security-token", signing["security_token"]))
+    if in_body:
+        headers.append(("content-type", FORM))
+    return method, query, headers, body, query_params, payload
+
+
+def expected_request_v3(op, params, context):
+    unknown = set(params) - set(OPERATION_PARAMS[op])
+    assert not unknown, f"{op} has no parameter {unknown}: a request case must expect a reject"
+    signing = context["signing"]
+    method, query, signed, body, query_params, payload = v3_wire(op, params, context)
+    stages = v3_sign(method, "/", query_params, signed, payload, signing["access_key_id"], signing["access_key_secret"])
+    headers = signed + [("authorization", stages["authorization"])]
+    if context.get("format"):
+        headers.append(("accept", ACCEPT[context["format"]]))   # unsigned
+    headers.sort(key=lambda h: h[0].encode())
+    return {"outcome": "request", "method": method, "query": query, "headers": [list(h) for h in headers], "body": body,
+            "stages": stages}
+
+
 DOC_SIGNING = {
     "algorithm": "HMAC-SHA1",
     "access_key_id": "testid",
@@ -61,6 +149,8 @@ with open(os.path.join(ROOT, "schema", "operations.json"), encoding="utf-8") as 
 
 def expected_request(op, params, context):
     """The expected request verdict, computed from the protocol rules."""
+    if (context.get("signing") or {}).get("algorithm") == V3:
+        return expected_request_v3(op, params, context)
     unknown = set(params) - set(OPERATION_PARAMS[op])
     assert not unknown, f"{op} has no parameter {unknown}: a request case must expect a reject"
     wire = {"Action": op, "Version": "2014-05-26"}
@@ -113,7 +203,7 @@ def base(cid, kind, level, source, description, tags):
         "id": cid,
         "kind": kind,
         "level": level,
-        "since": VERSION,
+        "since": SINCE,
         "source": source,
         "description": description,
         "tags": list(tags),
@@ -149,7 +239,7 @@ CONTENT_TYPES = {"xml": "text/xml;charset=UTF-8", "json": "application/json;char
 
 
 def response_case(op, fmt, stem, body, expect, description, status=200, content_type="default",
-                  requested="same", source=SYNTHETIC, level="must", tags=(), twin=None, ext=None, group=None):
+                  requested="same", source=SYNTHETIC, level="must", tags=(), twin=None, ext=None, group=None, extra_headers=()):
     """A response case. `op` None means an error-body case (response/error/...), run
     against AttachInstanceRamRole."""
     directory = f"response/{group or op}/{fmt}"
@@ -158,6 +248,7 @@ def response_case(op, fmt, stem, body, expect, description, status=200, content_
     if content_type == "default":
         content_type = CONTENT_TYPES.get(fmt)
     headers = [["Content-Type", content_type]] if content_type else []
+    headers += [list(h) for h in extra_headers]
     case["http"] = {"status": status, "headers": headers}
     if requested == "same":
         requested = fmt if fmt in ("xml", "json") else None
@@ -827,6 +918,844 @@ response_case(A, "xml", "y_requested_format_without_content_type", a_item_xml(el
 response_case(A, "json", "i_content_type_mismatch", js_doc(A, ok_value), any_of(reject("malformed_body"), output(ok_value)),
               "A JSON body labelled text/xml: trusting the label (recommended) rejects it; sniffing accepts it.", content_type="text/xml", level="may", tags=("content-type",))
 
+# =======================================================================================
+# Corpus 1.1.0: Signature V3 requests and signer, the incoming kind (server side), retry.
+# Everything below is computed here (hashlib/hmac/urllib) or copied from the documents'
+# published values, never from the Rust crate.
+# =======================================================================================
+
+SINCE = "1.1.0"
+
+V3_DOC_PAGE = "Alibaba Cloud SDK: Request syntax and signature method V3, 'Fixed parameter values' (protocol.md §3.4)"
+V3_NONCE = "3ee8c1b883d344afa94f4e0ad82fd6cf"   # the V1 documented nonce without its hyphens: 32 lowercase hex
+V3_SIGNING = {
+    "algorithm": V3,
+    "access_key_id": "testid",
+    "access_key_secret": "testsecret",
+    "timestamp": "2016-02-23T12:46:24Z",
+    "nonce": V3_NONCE,
+}
+V3_POST_JSON = {"method": "POST", "format": "JSON", "signing": V3_SIGNING}
+V3_BODY_JSON = {"method": "POST", "format": "JSON", "placement": "body", "signing": V3_SIGNING}
+V3_GET_XML = {"method": "GET", "format": "XML", "signing": V3_SIGNING}
+
+# ---------------------------------------------------------------------------------------
+# request/<Operation>/y_v3_* and n_v3_*
+
+for op, make in ((ATTACH, attach), (DETACH, detach)):
+    def v3(stem, params, context, description, expect=None, tags=(), level="must", source=SYNTHETIC):
+        request_case(op, stem, params, context, expect=expect, description=description, tags=("v3",) + tuple(tags),
+                     level=level, source=source)
+
+    v3("y_v3_post_query", make(), V3_POST_JSON,
+       "V3 in the contract's shape (the Tea SDKs' request, without their user-agent and x-acs-accesskey-id): POST, the operation's "
+       "parameters alone in the query, Action and Version in x-acs-* headers, Format as an unsigned accept header, the empty body's "
+       "SHA-256, every V3 stage.")
+    v3("y_v3_get_query_xml", make(), V3_GET_XML, "V3 over GET with format XML: the method heads the canonical request; accept is application/xml.")
+    v3("y_v3_post_body", make(), V3_BODY_JSON,
+       "Parameters in a form body: empty query, content-type signed, x-acs-content-sha256 the body's hash.", tags=("body",))
+    v3("y_v3_post_body_no_format", make(), {"method": "POST", "placement": "body", "signing": V3_SIGNING},
+       "Body placement without a format: no accept header.", tags=("body",))
+    v3("y_v3_no_format", make(), {"method": "POST", "signing": V3_SIGNING}, "Without a format there is no accept header (and never a Format parameter).")
+    v3("y_v3_method_defaults_to_post", make(), {"format": "JSON", "signing": V3_SIGNING}, "Without a method, POST.")
+    v3("y_v3_placement_query_explicit", make(), {"method": "POST", "format": "JSON", "placement": "query", "signing": V3_SIGNING},
+       "placement \"query\" given explicitly is the default.")
+    v3("y_v3_security_token", make(), {"method": "POST", "format": "JSON", "signing": dict(V3_SIGNING, security_token="CAIS/token+with=odd chars")},
+       "An STS token goes in x-acs-security-token, signed like every x-acs-* header; no SecurityToken parameter.", tags=("sts",))
+    v3("y_v3_security_token_body", make(), dict(V3_BODY_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token+with=odd chars")),
+       "An STS token with the parameters in the body.", tags=("sts", "body"))
+    v3("y_v3_ids_100", make(InstanceIds=HUNDRED), V3_POST_JSON, "100 IDs in the query.", tags=("ids", "limit"))
+    v3("y_v3_ids_100_body", make(InstanceIds=HUNDRED), V3_BODY_JSON, "100 IDs in the body.", tags=("ids", "limit", "body"))
+    v3("y_v3_ids_raw_text", make(InstanceIds='["i-1", "i-2"]'), V3_POST_JSON,
+       "Raw InstanceIds text is sent byte-for-byte under V3 too (its space is %20 in the query).", tags=("ids", "raw-json"))
+    v3("y_v3_reserved_and_unicode", make(RegionId="cn hangzhou/*~+&=阿"), V3_POST_JSON,
+       "Reserved and non-ASCII characters in the query: encoded once (%20, %2F, %2A, ~, %2B, %26, %3D, UTF-8 bytes); the canonical "
+       "query line equals the wire query.", tags=("encoding",))
+    v3("y_v3_reserved_and_unicode_body", make(RegionId="cn hangzhou/*~+&=阿"), V3_BODY_JSON,
+       "The same characters in a form body, encoded the same way; the body hash covers those bytes.", tags=("encoding", "body"))
+    v3("y_v3_host_regional", make(RegionId="cn-shanghai"), dict(V3_POST_JSON, host="ecs.cn-shanghai.aliyuncs.com"),
+       "A regional endpoint: context.host is the signed host header.", tags=("host",))
+    v3("y_v3_owner_params", make(OwnerId=1234567890123456, ResourceOwnerId=42, ResourceOwnerAccount="owner@example.com"), V3_POST_JSON,
+       "Longs in decimal, '@' as %40, under V3.", tags=("owner",))
+    v3("n_v3_body_with_get", make(), {"method": "GET", "placement": "body", "signing": V3_SIGNING}, expect=reject("constraint_violation"),
+       description="A form body needs POST.", tags=("body",))
+    v3("n_v3_body_under_hmac_sha1", make(), {"method": "POST", "placement": "body", "signing": DOC_SIGNING}, expect=reject("constraint_violation"),
+       description="Body placement exists only under V3; HMAC-SHA1 requests put everything in the query.", tags=("body",))
+    v3("n_v3_body_unsigned", make(), {"method": "POST", "placement": "body"}, expect=reject("constraint_violation"),
+       description="Body placement exists only under V3; an unsigned request has no body.", tags=("body",))
+    v3("n_v3_placement_unknown", make(), {"method": "POST", "placement": "header", "signing": V3_SIGNING}, expect=reject("constraint_violation"),
+       description="placement is \"query\" or \"body\".")
+    v3("n_v3_region_missing", make(RegionId=None), V3_POST_JSON, expect=reject("missing_required"), description="RegionId is required under V3 too.")
+    v3("n_v3_ids_101", make(InstanceIds=HUNDRED + ["i-100"]), V3_POST_JSON, expect=reject("constraint_violation"),
+       description="101 IDs exceed the maximum under V3 too.", tags=("ids", "limit"))
+    v3("n_v3_ids_empty", make(InstanceIds=[]), V3_BODY_JSON, expect=reject("constraint_violation"), description="At least one ID, whatever the placement.", tags=("ids",))
+    v3("n_v3_unknown_parameter", make(OwnerAccount="acc"), V3_POST_JSON, expect=reject("constraint_violation"),
+       description="A parameter the operation does not have.")
+    v3("n_v3_owner_id_string", make(OwnerId="7"), V3_POST_JSON, expect=reject("type_mismatch"), description="OwnerId is a JSON integer.", tags=("owner",))
+    v3("n_v3_timestamp_not_utc_form", make(), dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="Tue, 23 Feb 2016 12:46:24 GMT")),
+       expect=reject("constraint_violation"), description="x-acs-date takes YYYY-MM-DDThh:mm:ssZ, not an HTTP date.", tags=("signing",))
+    v3("n_v3_nonce_empty", make(), dict(V3_POST_JSON, signing=dict(V3_SIGNING, nonce="")), expect=reject("constraint_violation"),
+       description="An empty nonce is refused.", tags=("signing",))
+    v3("n_v3_access_key_id_missing", make(), dict(V3_POST_JSON, signing={k: v for k, v in V3_SIGNING.items() if k != "access_key_id"}),
+       expect=reject("missing_required"), description="V3 needs an access key id for the Credential.", tags=("signing",))
+    v3("n_v3_format_lowercase", make(), dict(V3_POST_JSON, format="json"), expect=reject("constraint_violation"),
+       description="format is JSON or XML under V3 too.")
+
+request_case(ATTACH, "n_v3_role_name_missing", attach(RamRoleName=None), V3_POST_JSON, expect=reject("missing_required"),
+             description="RamRoleName is required for AttachInstanceRamRole under V3 too.", tags=("v3",))
+request_case(ATTACH, "y_v3_policy_body", attach(Policy='{\n  "Statement": [{"Effect": "Allow", "Action": "*"}],\n  "Version": "1"\n}'),
+             V3_BODY_JSON, description="A Policy with newlines and quotes in a form body, byte-for-byte.", tags=("v3", "policy", "body"))
+request_case(ATTACH, "y_v3_role_name_emoji", attach(RamRoleName="role 😀"), V3_POST_JSON,
+             description="A 4-byte UTF-8 character is four %XX escapes in the query and in the canonical request.", tags=("v3", "encoding"))
+request_case(DETACH, "y_v3_without_role_name", detach(), V3_POST_JSON, description="RamRoleName is optional for Detach under V3.", tags=("v3",))
+request_case(DETACH, "n_v3_policy_not_a_parameter", detach(Policy="p"), V3_BODY_JSON, expect=reject("constraint_violation"),
+             description="DetachInstanceRamRole has no Policy, in the body either.", tags=("v3",))
+
+# Pin the wire shape of one case by hand, so the generator's own V3 code is checked too.
+_v3 = expected_request(ATTACH, attach(), V3_POST_JSON)
+assert _v3["query"] == "InstanceIds=%5B%22i-1%22%5D&RamRoleName=EcsRole&RegionId=cn-hangzhou", _v3["query"]
+assert [h[0] for h in _v3["headers"]] == ["accept", "authorization", "host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
+                                          "x-acs-signature-nonce", "x-acs-version"]
+assert _v3["stages"]["canonical_request"].split("\n")[-2] == "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"
+_v3b = expected_request(ATTACH, attach(), V3_BODY_JSON)
+assert _v3b["query"] == "" and _v3b["body"] == _v3["query"] and ["content-type", FORM] in _v3b["headers"]
+
+# ---------------------------------------------------------------------------------------
+# sign/y_v3_* and n_v3_*
+
+def sign_v3_case(stem, inp, description, source=SYNTHETIC, level="must", tags=(), expect=None, published=None):
+    case = base(f"sign/{stem}", "sign", level, source, description, ("sign", "v3") + tuple(tags))
+    case["input"] = dict({"algorithm": V3}, **inp)
+    if expect is None:
+        if "payload_sha256" in inp:
+            payload = inp["payload_sha256"]
+        elif "body_base64" in inp:
+            payload = sha256_hex(base64.b64decode(inp["body_base64"]))
+        else:
+            payload = EMPTY_SHA256
+        expect = dict({"outcome": "signature"}, **v3_sign(inp.get("method", "POST"), inp.get("path", "/"), inp.get("query", {}),
+                                                          inp.get("headers", []), payload, inp["access_key_id"], inp["access_key_secret"]))
+        for key, value in (published or {}).items():
+            assert expect[key] == value, (stem, key, expect[key], value)
+    case["expect"] = expect
+    add(case)
+
+
+RUN_INSTANCES_QUERY = {"ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", "RegionId": "cn-shanghai"}
+RUN_INSTANCES_HEADERS = [
+    ["host", "ecs.cn-shanghai.aliyuncs.com"],
+    ["x-acs-action", "RunInstances"],
+    ["x-acs-content-sha256", EMPTY_SHA256],
+    ["x-acs-date", "2023-10-26T10:22:32Z"],
+    ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+    ["x-acs-version", "2014-05-26"],
+]
+RUN_INSTANCES = {"method": "POST", "path": "/", "query": RUN_INSTANCES_QUERY, "headers": RUN_INSTANCES_HEADERS,
+                 "access_key_id": "YourAccessKeyId", "access_key_secret": "YourAccessKeySecret"}
+RUN_INSTANCES_CANONICAL = (
+    "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+    "host:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\n"
+    "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+    "x-acs-date:2023-10-26T10:22:32Z\nx-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\n"
+    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+RUN_INSTANCES_PUBLISHED = {
+    "canonical_request": RUN_INSTANCES_CANONICAL,
+    "hashed_canonical_request": "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+    "string_to_sign": "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+    "signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+    "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;"
+                     "x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+}
+DOC_V3 = {"type": "doc", "document": V3_DOC_PAGE}
+sign_v3_case("y_v3_doc_run_instances", RUN_INSTANCES,
+             "The documented V3 walk-through (RunInstances, empty body): every stage is published and must match byte for byte. "
+             "Only the fixed-value walk-through is used; the page's final-request sample signs other values (protocol.md §3.4).",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_payload_sha256", dict(RUN_INSTANCES, payload_sha256=EMPTY_SHA256),
+             "The documented example with the payload hash given as payload_sha256 instead of derived from an absent body: same stages.",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_body_base64_empty", dict(RUN_INSTANCES, body_base64=""),
+             "The documented example with an explicit empty body_base64: the empty body's hash, same stages.",
+             source=DOC_V3, published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+sign_v3_case("y_v3_doc_run_instances_headers_any_order_and_case",
+             dict(RUN_INSTANCES, headers=[[n.title(), v] for n, v in reversed(RUN_INSTANCES_HEADERS)], query=dict(reversed(list(RUN_INSTANCES_QUERY.items())))),
+             "The documented example with its headers reversed and named in title case (Host, X-Acs-Action, ...) and its query reversed: "
+             "names are lowercased and sorted, so the published stages are unchanged.",
+             source={"type": "doc", "document": V3_DOC_PAGE, "note": "inputs reordered and re-cased on purpose; expected stages as published"},
+             published=RUN_INSTANCES_PUBLISHED, tags=("doc",))
+UTIL_SRC = {"type": "sdk-test", "ref": "aliyun/darabonba-openapi-util python/tests/test_client.py test_get_authorization (protocol.md §3.5)"}
+UTIL = {"method": "GET", "path": "", "query": {"test": "ok", "empty": ""}, "headers": [["x-acs-test", "http"], ["x-acs-TEST", "https"]],
+        "payload_sha256": "55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23", "access_key_id": "acesskey", "access_key_secret": "secret"}
+UTIL_AUTH = ("ACS3-HMAC-SHA256 Credential=acesskey,SignedHeaders=x-acs-test,"
+             "Signature=d16b30a7699ae9e43875b13195b2f81bcc3ed10c14a9b5eb780e51619aa50be1")
+sign_v3_case("y_v3_openapi_util_authorization", UTIL,
+             "openapi-util's V3 vector: an empty path is '/', an empty value is 'empty=', and x-acs-test / x-acs-TEST merge into "
+             "one line 'x-acs-test:http,https'. The authorization is published.",
+             source=UTIL_SRC, published={"authorization": UTIL_AUTH}, tags=("sdk", "header-merge"))
+assert "\nempty=&test=ok\nx-acs-test:http,https\n\nx-acs-test\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_openapi_util_authorization_reversed_headers", dict(UTIL, headers=list(reversed(UTIL["headers"]))),
+             "The same vector with the two x-acs-test headers in the other order: merged values are sorted, so the published "
+             "authorization is unchanged.",
+             source={"type": "sdk-test", "ref": UTIL_SRC["ref"], "note": "header order reversed on purpose"},
+             published={"authorization": UTIL_AUTH}, tags=("sdk", "header-merge"))
+sign_v3_case("y_v3_openapi_util_query_encoding",
+             {"method": "GET", "query": {"test": " ~/*-+"}, "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid",
+              "access_key_secret": "testsecret"},
+             "openapi-util test_get_canonical_query_string: ' ~/*-+' is 'test=%20~%2F%2A-%2B' in the canonical request (host, keys "
+             "and the empty body are this case's own).",
+             source={"type": "sdk-test", "ref": "aliyun/darabonba-openapi-util python/tests/test_client.py test_get_canonical_query_string (protocol.md §3.5)"},
+             tags=("sdk", "encoding"))
+assert "\ntest=%20~%2F%2A-%2B\n" in CASES[-1][0]["expect"]["canonical_request"]
+FORM_BODY = "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai".encode()
+FORM_SHA = sha256_hex(FORM_BODY)
+assert FORM_SHA == "9c4a9acc5fc770697f4d65ec4a1c94c4d90db5f295b17995d6006365717ecffd"
+FORM_HEADERS = [["content-type", FORM]] + [[n, FORM_SHA if n == "x-acs-content-sha256" else v] for n, v in RUN_INSTANCES_HEADERS]
+FORM_INPUT = dict(RUN_INSTANCES, query={}, headers=FORM_HEADERS, body_base64=base64.b64encode(FORM_BODY).decode())
+FORM_SRC = {"type": "synthetic", "note": "protocol.md §3.5 form-body vector: the §3.4 example with its parameters in the body, "
+                                         "checked there against alibabacloud-openapi-util 0.2.4"}
+FORM_PUBLISHED = {"signature": "71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8",
+                  "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=content-type;host;x-acs-action;"
+                                   "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"
+                                   "Signature=71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8"}
+sign_v3_case("y_v3_form_body", FORM_INPUT,
+             "The documented parameters moved into a form body given as body_base64: empty query line, content-type signed, "
+             "the payload hash is the body's.", source=FORM_SRC, published=FORM_PUBLISHED, tags=("body",))
+sign_v3_case("y_v3_form_body_payload_sha256", dict({k: v for k, v in FORM_INPUT.items() if k != "body_base64"}, payload_sha256=FORM_SHA),
+             "The same request with the body's hash given as payload_sha256 instead of the body: the same signature.",
+             source=FORM_SRC, published=FORM_PUBLISHED, tags=("body",))
+sign_v3_case("y_v3_payload_sha256_wins_over_header", dict(RUN_INSTANCES, payload_sha256=FORM_SHA),
+             "The payload line is payload_sha256, whatever the x-acs-content-sha256 header says (here the empty body's hash): "
+             "the signer signs what it is given.", tags=("body",))
+sign_v3_case("y_v3_header_values_trimmed",
+             {"method": "POST", "headers": [["host", "  ecs.aliyuncs.com\t"], ["x-acs-action", "\tAttachInstanceRamRole "], ["x-acs-version", " 2014-05-26"]],
+              "query": {"RegionId": "cn-hangzhou"}, "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Header values are trimmed of spaces and tabs in the canonical request; inner spaces stay.")
+assert "\nhost:ecs.aliyuncs.com\nx-acs-action:AttachInstanceRamRole\nx-acs-version:2014-05-26\n\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_header_merge_three_sorted",
+             {"method": "POST", "headers": [["X-Acs-Test", "b"], ["host", "ecs.aliyuncs.com"], ["x-acs-test", " c "], ["x-ACS-test", "a b"]],
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Three headers whose names differ only in case merge into one line, values trimmed, sorted and ','-joined: "
+             "'x-acs-test:a b,b,c'; SignedHeaders names it once.", tags=("header-merge",))
+assert "\nx-acs-test:a b,b,c\n\nhost;x-acs-test\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_path_and_method_default",
+             {"headers": [["host", "ecs.aliyuncs.com"]], "query": {"RegionId": "cn-hangzhou"}, "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Without method and path: POST and '/'.")
+assert CASES[-1][0]["expect"]["canonical_request"].startswith("POST\n/\n")
+sign_v3_case("y_v3_query_sort_bytewise_and_unicode",
+             {"method": "GET", "headers": [["host", "ecs.aliyuncs.com"]], "query": {"b": "1", "B": "2", "_": "3", "a": "4", "角": "v", "Z": "é"},
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "Query names sort by their raw bytes (uppercase, underscore, lowercase, then non-ASCII); names and values encoded once.", tags=("encoding",))
+assert "\nB=2&Z=%C3%A9&_=3&a=4&b=1&%E8%A7%92=v\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_query_value_with_percent",
+             {"method": "GET", "headers": [["host", "ecs.aliyuncs.com"]], "query": {"v": "%41%2", "k": "a=b&c"},
+              "access_key_id": "testid", "access_key_secret": "testsecret"},
+             "A literal % is encoded once (%25), never decoded and never twice: the doc's FAQ names repeated %25 as the double-encoding bug.",
+             tags=("encoding",))
+assert "\nk=a%3Db%26c&v=%2541%252\n" in CASES[-1][0]["expect"]["canonical_request"]
+sign_v3_case("y_v3_secret_special_chars",
+             {"method": "POST", "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid", "access_key_secret": "s&e+c/r=e t阿"},
+             "The HMAC-SHA256 key is the secret's UTF-8 bytes as they are: no '&' appended, nothing encoded.")
+sign_v3_case("y_v3_security_token_and_extra_header",
+             {"method": "POST", "headers": RUN_INSTANCES_HEADERS + [["x-acs-security-token", "CAIS/token"], ["user-agent", "AlibabaCloud (Linux) Python/3"]],
+              "query": RUN_INSTANCES_QUERY, "access_key_id": "YourAccessKeyId", "access_key_secret": "YourAccessKeySecret"},
+             "Every header given is signed, an x-acs-security-token and a user-agent included (as the Python util does).")
+sign_case("y_algorithm_hmac_sha1_explicit", "GET", "testsecret", DESCRIBE_REGIONS,
+          "The documented V1 example with algorithm \"HMAC-SHA1\" given explicitly: the V1 signer, same published signature.",
+          source={"type": "doc", "document": "Alibaba Cloud ECS API reference, 'Request signatures' (protocol.md §2.2)"},
+          published="OLeaidS1JvxuMvnyHOwuJ+uX5qY=", tags=("doc",))
+CASES[-1][0]["input"] = dict({"algorithm": "HMAC-SHA1"}, **CASES[-1][0]["input"])
+
+V3_MIN = {"method": "POST", "headers": [["host", "ecs.aliyuncs.com"]], "access_key_id": "testid", "access_key_secret": "testsecret"}
+for stem, change, kind, description in (
+    ("n_v3_authorization_header", {"headers": [["host", "ecs.aliyuncs.com"], ["authorization", "x"]]}, "constraint_violation",
+     "authorization is the signer's output, never a signed input."),
+    ("n_v3_authorization_header_mixed_case", {"headers": [["host", "ecs.aliyuncs.com"], ["Authorization", "x"]]}, "constraint_violation",
+     "authorization in any case."),
+    ("n_v3_payload_and_body_both", {"payload_sha256": EMPTY_SHA256, "body_base64": ""}, "constraint_violation",
+     "payload_sha256 and body_base64 are alternatives: both at once is ambiguous."),
+    ("n_v3_payload_uppercase_hex", {"payload_sha256": EMPTY_SHA256.upper()}, "constraint_violation", "payload_sha256 is lowercase hex."),
+    ("n_v3_payload_short", {"payload_sha256": EMPTY_SHA256[:63]}, "constraint_violation", "payload_sha256 has 64 hex digits."),
+    ("n_v3_access_key_id_empty", {"access_key_id": ""}, "constraint_violation", "An empty access key id is refused."),
+    ("n_v3_secret_empty", {"access_key_secret": ""}, "constraint_violation", "An empty secret is refused."),
+    ("n_v3_access_key_id_missing", {"access_key_id": None}, "missing_required", "V3 needs the access key id for the authorization."),
+    ("n_v3_secret_missing", {"access_key_secret": None}, "missing_required", "No secret, no signature."),
+    ("n_v3_method_put", {"method": "PUT"}, "constraint_violation", "Only GET and POST."),
+    ("n_v3_query_value_not_string", {"query": {"RegionId": 1}}, "type_mismatch", "Query values are strings."),
+    ("n_v3_header_not_pair", {"headers": [["host"]]}, "type_mismatch", "A header is a [name, value] pair of strings."),
+    ("n_v3_header_value_not_string", {"headers": [["host", 1]]}, "type_mismatch", "A header value is a string."),
+):
+    inp = with_overrides(V3_MIN, change)
+    sign_v3_case(stem, inp, description, expect=reject(kind))
+
+
+
+# ---------------------------------------------------------------------------------------
+# incoming/v1/ and incoming/v3/: the server side (corpus/README.md, kind "incoming").
+
+CREDENTIALS = {"testid": "testsecret"}
+SIGNATURE_DOES_NOT_MATCH = "SignatureDoesNotMatch"
+
+
+def incoming_case(group, stem, request, expect, description, credentials=None, level="must", source=SYNTHETIC, tags=()):
+    case = base(f"incoming/{group}/{stem}", "incoming", level, source, description, ("incoming", group) + tuple(tags))
+    body = request.get("body", b"")
+    case["input"] = {
+        "method": request["method"],
+        "path": request.get("path", "/"),
+        "query": request["query"],
+        "headers": [list(h) for h in request["headers"]],
+        "body_base64": base64.b64encode(body if isinstance(body, bytes) else body.encode("utf-8")).decode(),
+        "credentials": CREDENTIALS if credentials is None else credentials,
+    }
+    case["expect"] = expect
+    add(case)
+
+
+def accepted(op, version, params):
+    out = dict(params)
+    if isinstance(out.get("InstanceIds"), str):
+        out["InstanceIds"] = json.loads(out["InstanceIds"])
+    return {"outcome": "accepted", "operation": op, "signature_version": version, "params": out}
+
+
+def refused(status, code, server_string_to_sign=None):
+    error = {"http_status": status, "code": code}
+    if server_string_to_sign is not None:
+        error["server_string_to_sign"] = server_string_to_sign
+    return {"outcome": "service_error", "error": error}
+
+
+def decoded(wire_query):
+    """The server's view of a wire query (urllib's form decoding: '+' is a space)."""
+    return dict(urllib.parse.parse_qsl(wire_query, keep_blank_values=True, errors="strict"))
+
+
+# --- V1 -------------------------------------------------------------------------------
+
+V1_SIGNING_PARAMS = {"AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+                     "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "Timestamp": "2016-02-23T12:46:24Z"}
+
+
+def v1_params(op, params, **changes):
+    """Every V1 parameter of a request (wire strings); a change of None drops the parameter."""
+    wire = {"Action": op, "Version": "2014-05-26", "Format": "JSON"}
+    wire.update(V1_SIGNING_PARAMS)
+    wire.update(operation_wire(params))
+    return with_overrides(wire, changes)
+
+
+def v1_signed_query(method, wire, secret="testsecret"):
+    cq, _, sig = sign(method, wire, secret)
+    return f"{cq}&Signature={enc(sig)}"
+
+
+def v1_server_sts(method, wire_query, body=""):
+    """What the server signs: every decoded parameter but Signature, query and form body alike."""
+    params = decoded(wire_query)
+    params.update(decoded(body))
+    params.pop("Signature", None)
+    return sign(method, params, "unused")[1]
+
+
+HOST_HEADER = ["host", "ecs.aliyuncs.com"]
+FORM_CT = ["content-type", FORM]
+
+
+def v1_request(method, query, body="", headers=None):
+    return {"method": method, "query": query, "headers": [HOST_HEADER] if headers is None else headers, "body": body}
+
+
+V1 = "v1"
+A_PARAMS = attach()
+D_PARAMS = detach()
+
+
+def v1_ok(stem, op, params, request, description, **kw):
+    incoming_case(V1, stem, request, accepted(op, "1.0", params), description, **kw)
+
+
+def v1_refused(stem, request, status, code, description, sts=None, **kw):
+    incoming_case(V1, stem, request, refused(status, code, sts), description, **kw)
+
+
+def v1_post(op, params, **changes):
+    return v1_request("POST", v1_signed_query("POST", v1_params(op, params, **changes)))
+
+
+v1_ok("y_attach_post_query", ATTACH, A_PARAMS, v1_post(ATTACH, A_PARAMS),
+      "A V1 request in the request kind's shape: POST, every parameter and the Signature in the query, empty body.")
+v1_ok("y_detach_get_query", DETACH, D_PARAMS,
+      v1_request("GET", v1_signed_query("GET", v1_params(DETACH, D_PARAMS, Format="XML"))),
+      "GET with Format=XML: the string to sign starts with GET.")
+_form = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
+v1_ok("y_attach_form_body", ATTACH, A_PARAMS, v1_request("POST", "", _form, [HOST_HEADER, FORM_CT]),
+      "Every parameter and the Signature in an application/x-www-form-urlencoded body and none in the query, the way protocol.md §9 "
+      "says Node pop-core POSTs: form parameters are decoded and signed like query ones.", tags=("form-body",))
+_wire = v1_params(DETACH, D_PARAMS)
+_ops = operation_wire(D_PARAMS)
+_sig = sign("POST", _wire, "testsecret")[2]
+v1_ok("y_detach_query_and_form_body", DETACH, D_PARAMS,
+      v1_request("POST", canonical({k: v for k, v in _wire.items() if k not in _ops}) + "&Signature=" + enc(_sig), canonical(_ops), [HOST_HEADER, FORM_CT]),
+      "Common parameters in the query, the operation's in a form body (as the Go SDK's FormParams): one signature over both.",
+      tags=("form-body",))
+_params = attach(RamRoleName="Ecs Role", ResourceOwnerAccount="a b")
+_q = v1_signed_query("POST", v1_params(ATTACH, _params))
+assert "%20" in _q
+v1_ok("y_plus_for_space", ATTACH, _params, v1_request("POST", _q.replace("%20", "+")),
+      "Spaces sent as '+' (Go's url.Values.Encode does): the server form-decodes '+' as a space, then signs %20.", tags=("encoding",))
+v1_ok("y_wire_lowercase_hex", ATTACH, attach(RamRoleName="角色"),
+      v1_request("POST", re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), v1_signed_query("POST", v1_params(ATTACH, attach(RamRoleName="角色"))))),
+      "Escapes with lowercase hex on the wire decode to the same bytes; the server signs its own canonical encoding.", tags=("encoding",))
+v1_ok("y_sts_security_token", DETACH, D_PARAMS, v1_post(DETACH, D_PARAMS, SecurityToken="CAIS/token+with=odd chars"),
+      "An STS token as the SecurityToken parameter: signed like the rest, not an operation parameter.", tags=("sts",))
+_go = v1_params(ATTACH, A_PARAMS, SignatureType="")
+v1_ok("y_go_sdk_style", ATTACH, A_PARAMS,
+      v1_request("POST", v1_signed_query("POST", _go), "", [HOST_HEADER, ["x-acs-action", ATTACH], ["x-acs-version", "2014-05-26"],
+                                                             ["x-sdk-client", "golang/1.0.0"], FORM_CT]),
+      "The old Go SDK's shape: an empty SignatureType= signed and sent, x-acs-action / x-acs-version / x-sdk-client headers and a "
+      "form content type with an empty body, all ignored by V1 (protocol.md §1.1, §2.5; the x-sdk-client value is illustrative).")
+_params = detach(OwnerId=1234567890123456, ResourceOwnerId=0, ResourceOwnerAccount="owner@example.com", RamRoleName="RamRoleTest")
+v1_ok("y_owner_params_typed", DETACH, _params, v1_post(DETACH, _params),
+      "OwnerId and ResourceOwnerId come back as integers, the other parameters as strings.", tags=("owner",))
+v1_ok("y_unknown_parameter_ignored", ATTACH, A_PARAMS, v1_post(ATTACH, A_PARAMS, OwnerAccount="acc"),
+      "A parameter the operation does not have is signed like the rest and then ignored: it is not in params.")
+_params = attach(InstanceIds='["i-1", "i-2"]')
+v1_ok("y_ids_raw_spaced", ATTACH, _params, v1_post(ATTACH, _params), "InstanceIds JSON text with a space parses to the array.", tags=("ids",))
+_params = attach(RamRoleName="角色 a+b*c~d/e=f&g%", RegionId="cn-hangzhou")
+v1_ok("y_reserved_and_unicode", ATTACH, _params, v1_post(ATTACH, _params),
+      "Reserved and non-ASCII characters decode exactly (%2B is '+', not a space).", tags=("encoding",))
+_params = detach(InstanceIds=HUNDRED)
+v1_ok("y_detach_ids_100", DETACH, _params, v1_post(DETACH, _params), "100 IDs.", tags=("ids", "limit"))
+
+# Failing steps, in the README's order.
+_good = v1_post(ATTACH, A_PARAMS)["query"]
+_tampered = _good.replace("RamRoleName=EcsRole", "RamRoleName=AdminRole")
+assert _tampered != _good
+v1_refused("n_tampered_value", v1_request("POST", _tampered), 400, SIGNATURE_DOES_NOT_MATCH,
+           "RamRoleName changed after signing: the server's string to sign has the new value, the signature does not match.",
+           sts=v1_server_sts("POST", _tampered), tags=("signature",))
+v1_refused("n_wrong_secret", v1_request("POST", _good), 400, SIGNATURE_DOES_NOT_MATCH,
+           "The key id is known but the client signed with another secret: the server's string to sign equals the client's "
+           "(which is how aliyunsdkcore tells a wrong secret from a bug).",
+           sts=v1_server_sts("POST", _good), credentials={"testid": "not-the-secret"}, tags=("signature",))
+assert v1_server_sts("POST", _good) == sign("POST", v1_params(ATTACH, A_PARAMS), "x")[1]
+v1_refused("n_unknown_access_key_id", v1_request("POST", _good), 400, "InvalidAccessKeyId.NotFound",
+           "The AccessKeyId is not among the server's credentials.", credentials={"otherid": "testsecret"})
+_get = v1_signed_query("GET", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_method_changed", v1_request("POST", _get), 400, SIGNATURE_DOES_NOT_MATCH,
+           "Signed for GET, sent as POST: the method is part of the string to sign.", sts=v1_server_sts("POST", _get), tags=("signature",))
+v1_refused("n_signature_missing", v1_request("POST", canonical(v1_params(ATTACH, A_PARAMS))), 400, "IncompleteSignature",
+           "Every signing parameter but Signature.")
+for stem, change, code, description in (
+    ("n_signature_method_wrong", {"SignatureMethod": "HMAC-SHA256"}, "IncompleteSignature", "SignatureMethod HMAC-SHA256 instead of HMAC-SHA1."),
+    ("n_signature_method_missing", {"SignatureMethod": None}, "MissingParameter.SignatureMethod", "No SignatureMethod."),
+    ("n_signature_version_wrong", {"SignatureVersion": "2.0"}, "IncompleteSignature", "SignatureVersion must be 1.0."),
+    ("n_signature_version_missing", {"SignatureVersion": None}, "MissingParameter.SignatureVersion", "No SignatureVersion."),
+    ("n_access_key_id_missing", {"AccessKeyId": None}, "MissingParameter.AccessKeyId", "No AccessKeyId."),
+    ("n_nonce_missing", {"SignatureNonce": None}, "MissingParameter.SignatureNonce", "No SignatureNonce."),
+    ("n_timestamp_missing", {"Timestamp": None}, "MissingParameter.Timestamp", "No Timestamp."),
+    ("n_timestamp_fractional", {"Timestamp": "2016-02-23T12:46:24.123Z"}, "IllegalTimestamp",
+     "Fractional seconds (as one third-party Rust crate sends them, protocol.md §7) are not the documented form."),
+    ("n_timestamp_malformed", {"Timestamp": "2016-02-23 12:46:24"}, "IllegalTimestamp", "A space instead of T and no Z."),
+    ("n_action_missing", {"Action": None}, "MissingParameter.Action", "No Action."),
+    ("n_version_missing", {"Version": None}, "MissingParameter.Version", "No Version."),
+    ("n_version_wrong", {"Version": "2016-03-14"}, "InvalidParameter", "Another API version than 2014-05-26."),
+):
+    v1_refused(stem, v1_post(ATTACH, A_PARAMS, **change), 400, code, description + " The request is otherwise correctly signed.")
+v1_refused("n_action_unknown", v1_post(ATTACH, A_PARAMS, Action="DescribeRegions"), 403, "InvalidAction",
+           "An Action this service does not serve (correctly signed): 403 InvalidAction.")
+
+# Step 1: the query and body themselves.
+_dup = v1_params(ATTACH, A_PARAMS)
+_dupq = v1_signed_query("POST", _dup).replace("&RegionId=cn-hangzhou&", "&RegionId=cn-hangzhou&RegionId=cn-beijing&")
+assert "RegionId=cn-beijing" in _dupq
+v1_refused("n_duplicate_in_query", v1_request("POST", _dupq), 400, "InvalidParameter",
+           "RegionId twice in the query: refused, neither the first nor the last wins.", tags=("duplicate",))
+_signed = v1_signed_query("POST", _dup)
+v1_refused("n_duplicate_query_and_body", v1_request("POST", _signed, "RegionId=cn-beijing", [HOST_HEADER, FORM_CT]), 400, "InvalidParameter",
+           "RegionId in the query and again in a form body.", tags=("duplicate", "form-body"))
+for stem, old, new, description in (
+    ("n_bad_percent_escape", "RamRoleName=EcsRole", "RamRoleName=Ecs%G1Role", "'%G1' is not an escape."),
+    ("n_truncated_percent_escape", "RamRoleName=EcsRole", "RamRoleName=EcsRole%4", "A '%' followed by one hex digit."),
+    ("n_non_utf8_escape", "RamRoleName=EcsRole", "RamRoleName=Ecs%FF%FERole", "%FF%FE does not decode to UTF-8."),
+):
+    assert old in _good
+    v1_refused(stem, v1_request("POST", _good.replace(old, new)), 400, "InvalidParameter", description + " Refused before any signature check.",
+               tags=("encoding",))
+_body = v1_signed_query("POST", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_form_body_without_content_type", v1_request("POST", "", _body, [HOST_HEADER]), 400, "MissingParameter.Action",
+           "A pop-core style body without the form content type is not read: the request has no Action.", tags=("form-body",))
+_body_get = v1_signed_query("GET", v1_params(ATTACH, A_PARAMS))
+v1_refused("n_form_body_on_get", v1_request("GET", "", _body_get, [HOST_HEADER, FORM_CT]), 400, "MissingParameter.Action",
+           "Only a POST body is read as parameters: a GET with a form body has no Action.", tags=("form-body",))
+_extra = v1_params(ATTACH, A_PARAMS)
+_unsigned = v1_signed_query("POST", _extra) + "&SignatureType="
+v1_refused("n_unsigned_extra_parameter", v1_request("POST", _unsigned), 400, SIGNATURE_DOES_NOT_MATCH,
+           "An empty SignatureType= sent but left out of the signature: the server signs every parameter it received, empty ones "
+           "included.", sts=v1_server_sts("POST", _unsigned), tags=("signature",))
+
+# Step 5: the operation's parameters, after a valid signature.
+for stem, op, params, code, description in (
+    ("n_region_missing", ATTACH, attach(RegionId=None), "MissingParameter.RegionId", "No RegionId."),
+    ("n_ids_missing", DETACH, detach(InstanceIds=None), "MissingParameter.InstanceIds", "No InstanceIds."),
+    ("n_role_name_missing", ATTACH, attach(RamRoleName=None), "MissingParameter.RamRoleName", "AttachInstanceRamRole without RamRoleName."),
+    ("n_ids_bare_id", DETACH, detach(InstanceIds="i-instance1"), "InvalidInstanceIds.Malformed", "A bare ID, not a JSON array."),
+    ("n_ids_101", ATTACH, attach(InstanceIds=HUNDRED + ["i-100"]), "InvalidInstanceIds.Malformed", "101 IDs."),
+    ("n_ids_empty_array", DETACH, detach(InstanceIds="[]"), "InvalidInstanceIds.Malformed", "An empty array."),
+    ("n_ids_single_quotes", DETACH, detach(InstanceIds="['i-1']"), "InvalidInstanceIds.Malformed",
+     "Single-quoted pseudo-JSON (aliyun/aliyun-cli#154's suggestion) is not JSON."),
+    ("n_role_name_empty", ATTACH, attach(RamRoleName=""), "InvalidParameter", "RamRoleName present but empty."),
+    ("n_owner_id_negative", ATTACH, attach(OwnerId="-1"), "InvalidParameter", "OwnerId is a Long from 0 to 2^63-1."),
+    ("n_owner_id_too_large", DETACH, detach(ResourceOwnerId="9223372036854775808"), "InvalidParameter", "2^63 is not a Long."),
+    ("n_policy_too_long", ATTACH, attach(Policy="p" * 1025), "InvalidParameter", "A Policy over 1024 characters."),
+):
+    code_status = 400
+    v1_refused(stem, v1_post(op, params), code_status, code, description + " Correctly signed, refused by the operation's rules.", tags=("params",))
+
+# --- V3 -------------------------------------------------------------------------------
+
+V3_GROUP = "v3"
+
+
+def is_signed_by_default(name):
+    name = name.lower()
+    return name in ("host", "content-type") or name.startswith("x-acs-")
+
+
+def v3_request(op, params, context=None, before=None, after=None, signed=None, access_key_id="testid", secret="testsecret"):
+    """A V3 request as incoming input. `before(parts)` edits it before signing, `after(parts)`
+    after; `signed` lists the header names to sign (default: host, content-type, x-acs-*)."""
+    context = V3_POST_JSON if context is None else context
+    method, query, headers, body, qparams, payload = v3_wire(op, params, context)
+    parts = {"method": method, "path": "/", "query": query, "headers": [list(h) for h in headers], "body": body.encode("utf-8"),
+             "qparams": qparams, "payload": payload}
+    if context.get("format"):
+        parts["headers"].append(["accept", ACCEPT[context["format"]]])
+    if before:
+        before(parts)
+    names = signed if signed is not None else [n for n, _ in parts["headers"] if is_signed_by_default(n)]
+    subset = [h for h in parts["headers"] if h[0].lower() in [n.lower() for n in names]]
+    stages = v3_sign(parts["method"], parts["path"], parts["qparams"], subset, parts["payload"], access_key_id, secret)
+    parts["headers"].append(["authorization", stages["authorization"]])
+    parts["headers"].sort(key=lambda h: h[0].lower().encode())
+    parts["stages"] = stages
+    if after:
+        after(parts)
+    return parts
+
+
+def header(parts, name):
+    return next(v for n, v in parts["headers"] if n.lower() == name)
+
+
+def set_header(parts, name, value):
+    for h in parts["headers"]:
+        if h[0].lower() == name:
+            h[1] = value
+
+
+def drop_header(parts, name):
+    parts["headers"] = [h for h in parts["headers"] if h[0].lower() != name]
+
+
+def v3_server_sts(parts):
+    """What the server signs: method, path, the decoded query re-encoded, the headers the
+    authorization names (merged as in the signer), the body's own SHA-256."""
+    auth = header(parts, "authorization")
+    names = re.search(r",SignedHeaders=([^,]*),", auth).group(1).split(";")
+    headers = [h for h in parts["headers"] if h[0].lower() in names]
+    return v3_sign(parts["method"], parts["path"], decoded(parts["query"]), headers, sha256_hex(parts["body"]), "unused", "unused")["string_to_sign"]
+
+
+def v3_ok(stem, op, params, parts, description, **kw):
+    incoming_case(V3_GROUP, stem, parts, accepted(op, V3, params), description, **kw)
+
+
+def v3_refused(stem, parts, status, code, description, sts=False, **kw):
+    incoming_case(V3_GROUP, stem, parts, refused(status, code, v3_server_sts(parts) if sts else None), description, **kw)
+
+
+_p = v3_request(ATTACH, A_PARAMS)
+assert v3_server_sts(_p) == _p["stages"]["string_to_sign"]
+v3_ok("y_attach_post_query", ATTACH, A_PARAMS, _p,
+      "A V3 request in the request kind's shape: parameters in the query, an unsigned accept header, the rest signed.")
+v3_ok("y_detach_get_query", DETACH, D_PARAMS, v3_request(DETACH, D_PARAMS, V3_GET_XML), "GET, with accept: application/xml.")
+v3_ok("y_attach_post_body", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, V3_BODY_JSON),
+      "Parameters in a form body: the empty query line, content-type signed, the body's hash checked.", tags=("form-body",))
+_params = detach(RamRoleName="Ecs Role", OwnerId=7)
+v3_ok("y_detach_post_body", DETACH, _params, v3_request(DETACH, _params, V3_BODY_JSON),
+      "Detach with its optional parameters in a form body.", tags=("form-body",))
+v3_ok("y_sts_security_token", ATTACH, A_PARAMS,
+      v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token+with=odd chars"))),
+      "An STS token in x-acs-security-token, signed.", tags=("sts",))
+
+
+def title_case(parts):
+    parts["headers"] = [[n.title(), v] for n, v in parts["headers"]]
+
+
+v3_ok("y_header_names_any_case", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, after=title_case),
+      "Header names in title case (Host, Authorization, Content-Type, X-Acs-Date, ...): names are compared without regard to case.")
+
+
+def repeated_header(parts):
+    parts["headers"] += [["x-acs-test", "http"], ["X-Acs-Test", "https "]]
+
+
+v3_ok("y_repeated_header_merged", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=repeated_header),
+      "x-acs-test and X-Acs-Test, signed as the one merged line 'x-acs-test:http,https' (as openapi-util canonicalizes): accepted.",
+      tags=("header-merge",))
+
+
+def user_agent(parts):
+    parts["headers"].append(["user-agent", "AlibabaCloud (Linux; x86_64) Python/3.11 TeaDSL/1"])
+
+
+v3_ok("y_extra_header_unsigned", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=user_agent),
+      "A user-agent the client did not sign: only host, content-type and x-acs-* must be signed.")
+v3_ok("y_extra_header_signed", ATTACH, A_PARAMS,
+      v3_request(ATTACH, A_PARAMS, before=user_agent, signed=["accept", "host", "user-agent", "x-acs-action", "x-acs-content-sha256",
+                                                              "x-acs-date", "x-acs-signature-nonce", "x-acs-version"]),
+      "accept and user-agent signed too (the Python util signs every header it has): SignedHeaders decides.")
+_params = attach(RamRoleName="Ecs Role*~")
+
+
+def reencode_wire(parts):
+    parts["query"] = parts["query"].replace("%20", "+").replace("%2A", "*").replace("%5B", "%5b")
+
+
+_p = v3_request(ATTACH, _params, after=reencode_wire)
+assert "Ecs+Role*~" in _p["query"] and "%5b" in _p["query"]
+v3_ok("y_wire_query_reencoded", ATTACH, _params, _p,
+      "The wire query differs from the signed canonical query ('+' for a space, a raw '*', a lowercase escape): the server "
+      "decodes and re-encodes canonically, so it still matches.", tags=("encoding",))
+v3_ok("y_unknown_parameter_ignored", ATTACH, A_PARAMS, v3_request(ATTACH, A_PARAMS, before=lambda p: p.update(
+    qparams=dict(p["qparams"], OwnerAccount="acc"), query=canonical(dict(p["qparams"], OwnerAccount="acc")))),
+      "A parameter the operation does not have is signed in the query and then ignored.")
+_params = attach(RegionId="cn-shanghai")
+v3_ok("y_regional_host", ATTACH, _params, v3_request(ATTACH, _params, dict(V3_POST_JSON, host="ecs.cn-shanghai.aliyuncs.com")),
+      "A regional host.")
+_params = detach(InstanceIds='["i-1", "i-2"]')
+v3_ok("y_ids_raw_spaced", DETACH, _params, v3_request(DETACH, _params, V3_BODY_JSON), "Raw InstanceIds text in a form body.", tags=("ids",))
+
+# Signature failures.
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"].replace("RamRoleName=EcsRole", "RamRoleName=AdminRole")))
+v3_refused("n_tampered_query_value", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "RamRoleName changed in the query after signing.", sts=True, tags=("signature",))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, after=lambda p: p.update(body=p["body"].replace(b"EcsRole", b"AdminRole")))
+v3_refused("n_body_tampered", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "The form body changed after signing, x-acs-content-sha256 still the old body's: the server hashes the body it got.",
+           sts=True, tags=("signature", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=lambda p: (p.update(payload=EMPTY_SHA256), set_header(p, "x-acs-content-sha256", EMPTY_SHA256)))
+v3_refused("n_content_sha256_of_empty_body", _p, 400, SIGNATURE_DOES_NOT_MATCH,
+           "A client that hashed an empty body although it sent a form body: x-acs-content-sha256 and the signature agree with "
+           "each other but not with the body.", sts=True, tags=("signature", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS)
+v3_refused("n_wrong_secret", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed with another secret than the server's for testid.",
+           sts=True, credentials={"testid": "not-the-secret"}, tags=("signature",))
+v3_refused("n_unknown_access_key_id", _p, 400, "InvalidAccessKeyId.NotFound", "The Credential's key id is unknown.",
+           credentials={"otherid": "testsecret"})
+_p = v3_request(ATTACH, A_PARAMS, V3_GET_XML, after=lambda p: p.update(method="POST"))
+v3_refused("n_method_changed", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed for GET, sent as POST.", sts=True, tags=("signature",))
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(path="/v1"))
+v3_refused("n_path_changed", _p, 400, SIGNATURE_DOES_NOT_MATCH, "Signed for '/', sent to '/v1': the path is the canonical URI.",
+           sts=True, tags=("signature",))
+_p2 = v3_request(ATTACH, A_PARAMS, before=lambda p: p["headers"].append(["x-acs-test", "http"]),
+                 after=lambda p: p["headers"].append(["X-Acs-Test", "https"]))
+v3_refused("n_repeated_header_signed_one_value", _p2, 400, SIGNATURE_DOES_NOT_MATCH,
+           "x-acs-test sent twice (two cases of its name) but signed with one value: the server merges both ('http,https').",
+           sts=True, tags=("signature", "header-merge"))
+
+# Form of the authorization and SignedHeaders.
+_sh = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"
+
+
+def edit_authorization(fn):
+    def after(parts):
+        set_header(parts, "authorization", fn(header(parts, "authorization")))
+    return after
+
+
+for stem, fn, description in (
+    ("n_authorization_spaces_after_commas", lambda a: a.replace(",", ", "), "Spaces after the commas (the AWS habit): not the ACS3 form."),
+    ("n_authorization_other_algorithm", lambda a: a.replace("ACS3-HMAC-SHA256 ", "ACS3-HMAC-SM3 ", 1), "Another algorithm name."),
+    ("n_authorization_no_signature", lambda a: a.split(",Signature=")[0], "No Signature= part."),
+    ("n_signed_headers_unsorted", lambda a: a.replace(_sh, "x-acs-action;host;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version"),
+     "SignedHeaders not sorted."),
+    ("n_signed_headers_uppercase", lambda a: a.replace(_sh, _sh.replace("host", "Host")), "SignedHeaders not lowercase."),
+    ("n_signed_headers_repeated", lambda a: a.replace(_sh, "host;host;" + _sh[5:]), "SignedHeaders names host twice."),
+):
+    _p = v3_request(ATTACH, A_PARAMS, after=edit_authorization(fn))
+    v3_refused(stem, _p, 400, "IncompleteSignature", description, tags=("authorization",))
+
+
+def extra_then_drop(name, value):
+    return (lambda p: p["headers"].append([name, value])), (lambda p: drop_header(p, name))
+
+
+_b, _a = extra_then_drop("x-acs-extra", "1")
+v3_refused("n_signed_headers_absent", v3_request(ATTACH, A_PARAMS, before=_b, after=_a), 400, "IncompleteSignature",
+           "SignedHeaders names x-acs-extra, which the request does not carry.", tags=("authorization",))
+_all = ["host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"]
+_p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != "host"], after=lambda p: drop_header(p, "host"))
+v3_refused("n_host_missing", _p, 400, "IncompleteSignature", "No host header (the rest signed consistently).", tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != "host"])
+v3_refused("n_host_unsigned", _p, 400, "IncompleteSignature", "host sent but left out of SignedHeaders.", tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token")), signed=_all)
+v3_refused("n_security_token_unsigned", _p, 400, "IncompleteSignature", "x-acs-security-token sent but not signed.", tags=("authorization", "sts"))
+_p = v3_request(ATTACH, A_PARAMS, before=lambda p: p["headers"].append(["x-acs-custom", "1"]), signed=_all)
+v3_refused("n_x_acs_header_unsigned", _p, 400, "IncompleteSignature", "Any x-acs-* header sent must be signed: x-acs-custom is not.",
+           tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, signed=_all)
+v3_refused("n_content_type_unsigned", _p, 400, "IncompleteSignature", "A form body whose content-type is not signed.",
+           tags=("authorization", "form-body"))
+for name in ("x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"):
+    _p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != name], after=lambda p, name=name: drop_header(p, name))
+    v3_refused(f"n_{name[6:].replace('-', '_')}_missing", _p, 400, "IncompleteSignature", f"No {name} header (the rest signed consistently).",
+               tags=("authorization",))
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="Tue, 23 Feb 2016 12:46:24 GMT")))
+v3_refused("n_date_http_format", _p, 400, "IllegalTimestamp", "x-acs-date as an HTTP date, signed consistently: not YYYY-MM-DDThh:mm:ssZ.")
+_p = v3_request(ATTACH, A_PARAMS, dict(V3_POST_JSON, signing=dict(V3_SIGNING, timestamp="2016-02-23T12:46:24.000Z")))
+v3_refused("n_date_fractional", _p, 400, "IllegalTimestamp", "x-acs-date with fractional seconds.")
+
+# Action, Version and V1 parameters.
+for stem, name, value, status, code, description in (
+    ("n_action_missing", "x-acs-action", None, 400, "MissingParameter.Action", "No x-acs-action."),
+    ("n_action_unknown", "x-acs-action", "RunInstances", 403, "InvalidAction", "An action this service does not serve."),
+    ("n_version_missing", "x-acs-version", None, 400, "MissingParameter.Version", "No x-acs-version."),
+    ("n_version_wrong", "x-acs-version", "2016-03-14", 400, "InvalidParameter", "Another API version."),
+):
+    if value is None:
+        _p = v3_request(ATTACH, A_PARAMS, signed=[n for n in _all if n != name], after=lambda p, name=name: drop_header(p, name))
+    else:
+        _p = v3_request(ATTACH, A_PARAMS, before=lambda p, name=name, value=value: set_header(p, name, value))
+    v3_refused(stem, _p, status, code, description + " Signed consistently.")
+
+
+def with_query(extra):
+    def before(parts):
+        parts["qparams"] = dict(parts["qparams"], **extra)
+        parts["query"] = canonical(parts["qparams"])
+    return before
+
+
+_p = v3_request(ATTACH, A_PARAMS, before=with_query({"AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+                                                     "SignatureNonce": "n", "Timestamp": "2016-02-23T12:46:24Z", "Signature": "x"}))
+v3_refused("n_v1_parameters_in_query", _p, 400, "InvalidParameter",
+           "V1 signing parameters in the query of a V3 request (signed into the V3 signature): which signature counts is not for "
+           "the server to guess.")
+
+
+def body_extra(parts):
+    parts["body"] += b"&SecurityToken=CAIS"
+    parts["payload"] = sha256_hex(parts["body"])
+    set_header(parts, "x-acs-content-sha256", parts["payload"])
+
+
+v3_refused("n_security_token_parameter_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=body_extra), 400, "InvalidParameter",
+           "A SecurityToken parameter in the form body of a V3 request.", tags=("form-body",))
+
+# Step 1 under V3.
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"] + "&RegionId=cn-beijing"))
+v3_refused("n_duplicate_in_query", _p, 400, "InvalidParameter", "RegionId twice in the query.", tags=("duplicate",))
+
+
+def dup_in_body(parts):
+    parts["body"] = b"RegionId=cn-beijing"
+    parts["payload"] = sha256_hex(parts["body"])
+    set_header(parts, "x-acs-content-sha256", parts["payload"])
+    parts["headers"].append(["content-type", FORM])
+
+
+v3_refused("n_duplicate_query_and_body", v3_request(ATTACH, A_PARAMS, before=dup_in_body), 400, "InvalidParameter",
+           "RegionId in the query and in the form body, both covered by the signature.", tags=("duplicate", "form-body"))
+
+
+def bad_body(new):
+    def before(parts):
+        parts["body"] = parts["body"].replace(b"RamRoleName=EcsRole", new)
+        parts["payload"] = sha256_hex(parts["body"])
+        set_header(parts, "x-acs-content-sha256", parts["payload"])
+    return before
+
+
+v3_refused("n_bad_percent_escape_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=bad_body(b"RamRoleName=Ecs%zzRole")), 400,
+           "InvalidParameter", "'%zz' in the form body (whose hash and signature are consistent).", tags=("encoding", "form-body"))
+v3_refused("n_non_utf8_escape_in_body", v3_request(ATTACH, A_PARAMS, V3_BODY_JSON, before=bad_body(b"RamRoleName=Ecs%C3%28")), 400,
+           "InvalidParameter", "%C3%28 is not UTF-8.", tags=("encoding", "form-body"))
+_p = v3_request(ATTACH, A_PARAMS, after=lambda p: p.update(query=p["query"].replace("RamRoleName=EcsRole", "RamRoleName=EcsRole%")))
+v3_refused("n_truncated_percent_escape", _p, 400, "InvalidParameter", "A lone '%' at the end of a query value.", tags=("encoding",))
+
+# Step 5 under V3.
+for stem, op, params, context, code, description in (
+    ("n_region_missing", ATTACH, attach(RegionId=None), V3_POST_JSON, "MissingParameter.RegionId", "No RegionId."),
+    ("n_role_name_missing", ATTACH, attach(RamRoleName=None), V3_BODY_JSON, "MissingParameter.RamRoleName", "No RamRoleName, body placement."),
+    ("n_ids_missing", DETACH, detach(InstanceIds=None), V3_POST_JSON, "MissingParameter.InstanceIds", "No InstanceIds."),
+    ("n_ids_bare_id", DETACH, detach(InstanceIds="i-instance1"), V3_BODY_JSON, "InvalidInstanceIds.Malformed", "A bare ID in the body."),
+    ("n_ids_empty_string_item", ATTACH, attach(InstanceIds='["i-1",""]'), V3_POST_JSON, "InvalidInstanceIds.Malformed", "An empty ID."),
+    ("n_region_empty", DETACH, detach(RegionId=""), V3_POST_JSON, "InvalidParameter", "RegionId present but empty."),
+):
+    v3_refused(stem, v3_request(op, params, context), 400, code, description + " Correctly signed.", tags=("params",))
+
+
+
+# ---------------------------------------------------------------------------------------
+# response/error/{json,xml}/y_retry_*: the retry hint (corpus/README.md, since 1.1.0;
+# protocol.md §5.2: x-acs-retry-after in milliseconds, positive integers only).
+
+RETRY_SRC = {"type": "issue", "ref": "aliyun/darabonba-openapi#283, aliyun/aliyun-cli#1395 (protocol.md §5.2: x-acs-retry-after)"}
+RETRY_RULE_SRC = {"type": "synthetic", "note": "the retry rule of corpus/README.md (status, throttling codes per protocol.md §5.2, known retryable codes)"}
+
+
+def retry_pair(stem, status, code, message, retry_after, retryable, after_ms, description, header_name="x-acs-retry-after", source=None):
+    xml_body = f'<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>{RID}</RequestId><HostId>{HOST}</HostId><Code>{code}</Code><Message>{xml_text(message)}</Message></Error>'
+    json_body = json.dumps({"RequestId": RID, "HostId": HOST, "Code": code, "Message": message}, ensure_ascii=False)
+    expected = service_error(http_status=status, code=code, message=message, request_id=RID, host_id=HOST)
+    expected["retry"] = {"retryable": retryable, "after_ms": after_ms}
+    extra = [] if retry_after is None else [[header_name, retry_after]]
+    for fmt, body in (("xml", xml_body), ("json", json_body)):
+        other = "json" if fmt == "xml" else "xml"
+        default_source = RETRY_RULE_SRC if retry_after is None else RETRY_SRC
+        response_case(None, fmt, stem, body, expected, description, status=status, source=source or default_source,
+                      tags=("error", "retry"), group="error", twin=f"response/error/{other}/{stem}", extra_headers=extra)
+
+
+FLOW = "Request was denied due to user flow control."
+retry_pair("y_retry_throttling_user_with_after", 400, "Throttling.User", FLOW, "1500", True, 1500,
+           "Throttling.User with x-acs-retry-after: 1500: retry, after 1500 ms.")
+retry_pair("y_retry_throttling_user_without_after", 400, "Throttling.User", FLOW, None, True, None,
+           "Throttling.User without the header: retryable by its code, no delay hint.")
+retry_pair("y_retry_throttling_after_zero", 400, "Throttling", "Request was denied due to request throttling.", "0", True, None,
+           "Throttling with x-acs-retry-after: 0: retryable by its code; 0 is no hint.")
+retry_pair("y_retry_unknown_code_with_after", 400, "Custom.FlowControl", "Slow down.", "2000", True, 2000,
+           "A 4xx code the rule does not know, with a positive x-acs-retry-after: the header alone makes it retryable.",
+           source=dict(RETRY_SRC, note="the code is made up, so only the header can make it retryable"))
+retry_pair("y_retry_header_name_case", 400, "Custom.FlowControl", "Slow down.", "250", True, 250,
+           "The header named X-Acs-Retry-After: header names are compared without regard to case.", header_name="X-Acs-Retry-After",
+           source=dict(RETRY_SRC, note="made-up code; header name in title case"))
+retry_pair("y_retry_after_zero", 400, "Custom.FlowControl", "Slow down.", "0", False, None,
+           "x-acs-retry-after: 0 on a code the rule does not know: no hint, not retryable.")
+retry_pair("y_retry_after_empty", 400, "Custom.FlowControl", "Slow down.", "", False, None, "An empty x-acs-retry-after: no hint.")
+retry_pair("y_retry_after_non_numeric", 400, "Custom.FlowControl", "Slow down.", "soon", False, None, "A non-numeric x-acs-retry-after: no hint.")
+retry_pair("y_retry_after_negative", 400, "Custom.FlowControl", "Slow down.", "-5", False, None, "A negative value is not a positive integer: no hint.")
+retry_pair("y_retry_after_fraction", 400, "Custom.FlowControl", "Slow down.", "1.5", False, None, "A fraction is not an integer: no hint.")
+retry_pair("y_retry_503_unknown_code", 503, "Custom.Maintenance", "Come back later.", None, True, None,
+           "Any 5xx is retryable, whatever its code.")
+retry_pair("y_retry_500_with_after", 500, "InternalError", "The request processing has failed due to some unknown error.", "3000", True, 3000,
+           "A 500 with a delay hint: retryable, after 3000 ms.")
+retry_pair("y_retry_429_unknown_code", 429, "Custom.TooMany", "Too many requests.", None, True, None, "Any 429 is retryable, whatever its code.")
+retry_pair("y_retry_signature_nonce_used", 400, "SignatureNonceUsed", "Specified signature nonce was used already.", None, True, None,
+           "SignatureNonceUsed is a known retryable code (a new nonce fixes it).")
+retry_pair("y_retry_operation_conflict", 409, "OperationConflict", "Request was denied due to conflict with a previous request.", None, True, None,
+           "OperationConflict is a known retryable code.")
+retry_pair("y_retry_not_found", 404, "InvalidRamRole.NotFound", "The specified RamRoleName does not exist.", None, False, None,
+           "404 InvalidRamRole.NotFound: retrying cannot help.")
+retry_pair("y_retry_invalid_parameter", 400, "InvalidParameter", "The specified parameter \"InstanceIds\" is not valid.", None, False, None,
+           "A plain 400 InvalidParameter: not retryable.")
+
+
 # ---------------------------------------------------------------------------------------
 # Writing.
 
@@ -866,7 +1795,7 @@ def outputs():
 def main():
     check = "--check" in sys.argv
     files = outputs()
-    generated_dirs = ("request", "sign", "response")
+    generated_dirs = ("request", "sign", "response", "incoming")
     existing = set()
     for d in generated_dirs:
         for dirpath, _, names in os.walk(os.path.join(ROOT, d)):

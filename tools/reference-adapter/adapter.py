@@ -53,6 +53,26 @@ MUTANTS = (
     "sign_get_always",              # string to sign always starts with GET
     "accept_101_ids",               # no upper bound on the number of InstanceIds
     "status_ignored",               # non-2xx bodies decoded as success bodies
+    # Signature V3 (since corpus 1.1.0)
+    "v3_key_amp",                   # HMAC-SHA256 keyed with secret + "&" (the V1 habit)
+    "v3_double_encode_query",       # canonical query line encoded twice (%25 everywhere)
+    "v3_content_type_unsigned",     # a form body's content-type sent but not signed
+    "v3_uppercase_hex",             # hashed canonical request and signature in uppercase hex
+    "v3_accept_signed",             # the accept header signed
+    "v3_format_in_query",           # Format sent as a query parameter (the V1 habit) instead of accept
+    "v3_headers_not_merged",        # signer: names differing in case kept as separate lines
+    # The server side, kind "incoming" (since corpus 1.1.0)
+    "incoming_accept_any_signature",     # the signature is never compared
+    "incoming_plus_literal",             # "+" in a query or form body is kept, not a space
+    "incoming_duplicate_last_wins",      # a repeated parameter is accepted, the last value kept
+    "incoming_form_body_ignored",        # a POSTed form body is not read as parameters
+    "incoming_signed_headers_unchecked", # host, content-type and x-acs-* need not be signed
+    "incoming_body_hash_unchecked",      # x-acs-content-sha256 trusted as the payload hash
+    "incoming_v3_raw_query",             # V3 canonical query = the wire query as sent
+    "incoming_empty_values_unsigned",    # V1: empty parameters left out of the string to sign
+    # The retry hint (since corpus 1.1.0)
+    "retry_after_ignored",          # x-acs-retry-after never read: status and code only
+    "retry_after_zero_is_hint",     # x-acs-retry-after: 0 taken as a hint (retry at once)
 )
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
@@ -253,6 +273,128 @@ def sign(method, secret, params):
 
 
 # --------------------------------------------------------------------------------------
+# Signature V3 (ACS3-HMAC-SHA256)
+# --------------------------------------------------------------------------------------
+
+V3_ALGORITHM = "ACS3-HMAC-SHA256"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+_HEADER_WS = " \t"
+
+
+def hex_digest(digest):
+    """Lowercase hex, as V3 requires (the mutant writes uppercase)."""
+    text = digest.hex()
+    return text.upper() if mutant("v3_uppercase_hex") else text
+
+
+def v3_canonical_query(params):
+    """The V3 canonical query line: the V1 canonical query (each name and value encoded once)."""
+    if mutant("v3_double_encode_query"):
+        params = {percent_encode(k): percent_encode(v) for k, v in params.items()}
+    return canonical_query(params)
+
+
+def v3_canonical_headers(pairs):
+    """(canonical header lines, signed names) for (name, value) pairs.
+
+    Names are lowercased; values trimmed of spaces and tabs; names that differ only in case
+    are merged into one line whose values are sorted (by their UTF-8 bytes) and ','-joined;
+    lines are sorted by name.
+    """
+    if mutant("v3_headers_not_merged"):
+        lines = sorted((name.lower(), value.strip(_HEADER_WS)) for name, value in pairs)
+        return "".join("%s:%s\n" % line for line in lines), ";".join(name for name, _ in lines)
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(_HEADER_WS))
+    names = sorted(merged, key=lambda n: n.encode("utf-8"))
+    lines = "".join("%s:%s\n" % (n, ",".join(sorted(merged[n], key=lambda v: v.encode("utf-8")))) for n in names)
+    return lines, ";".join(names)
+
+
+def v3_sign(method, path, query, pairs, payload_sha256, access_key_id, secret, query_line=None):
+    """Every V3 stage; every pair given is signed. `query_line` replaces the canonical query
+    line (for a mutant of the server side only)."""
+    lines, signed = v3_canonical_headers(pairs)
+    if query_line is None:
+        query_line = v3_canonical_query(query)
+    canonical_request = "\n".join((method, path or "/", query_line, lines, signed, payload_sha256))
+    hashed = hex_digest(hashlib.sha256(canonical_request.encode("utf-8")).digest())
+    string_to_sign = V3_ALGORITHM + "\n" + hashed
+    key = secret.encode("utf-8") + (b"&" if mutant("v3_key_amp") else b"")
+    signature = hex_digest(hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).digest())
+    authorization = "%s Credential=%s,SignedHeaders=%s,Signature=%s" % (V3_ALGORITHM, access_key_id, signed, signature)
+    return {
+        "canonical_request": canonical_request,
+        "hashed_canonical_request": hashed,
+        "string_to_sign": string_to_sign,
+        "signature": signature,
+        "authorization": authorization,
+    }
+
+
+_LOWER_HEX_64 = re.compile(r"[0-9a-f]{64}")
+
+
+def handle_sign_v3(inp):
+    """The V3 signer: signs every header given."""
+    method = inp.get("method")
+    if method is None:
+        method = "POST"
+    path = inp.get("path")
+    query = inp.get("query")
+    query = {} if query is None else query
+    headers = inp.get("headers")
+    headers = [] if headers is None else headers
+    payload = inp.get("payload_sha256")
+    body_b64 = inp.get("body_base64")
+    access_key_id = inp.get("access_key_id")
+    secret = inp.get("access_key_secret")
+
+    # Types.
+    if path is not None and not isinstance(path, str):
+        raise Reject("type_mismatch", "path is not a string")
+    if not isinstance(query, dict):
+        raise Reject("type_mismatch", "query is not an object of strings")
+    for name in sorted(query):
+        if not isinstance(query[name], str):
+            raise Reject("type_mismatch", "query value %s is not a string" % name)
+    if not isinstance(headers, list) or not all(
+        isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
+    ):
+        raise Reject("type_mismatch", "headers must be [name, value] pairs of strings")
+    for field, value in (("payload_sha256", payload), ("body_base64", body_b64),
+                         ("access_key_id", access_key_id), ("access_key_secret", secret)):
+        if value is not None and not isinstance(value, str):
+            raise Reject("type_mismatch", "%s is not a string" % field)
+    # Missing.
+    for field, value in (("access_key_id", access_key_id), ("access_key_secret", secret)):
+        if value is None:
+            raise Reject("missing_required", "%s is required" % field)
+    # Constraints.
+    if method not in ("GET", "POST"):
+        raise Reject("constraint_violation", "method must be GET or POST")
+    if access_key_id == "" or secret == "":
+        raise Reject("constraint_violation", "access_key_id and access_key_secret must not be empty")
+    if any(name.lower() == "authorization" for name, _ in headers):
+        raise Reject("constraint_violation", "authorization is the signer's output, not an input")
+    if payload is not None and body_b64 is not None:
+        raise Reject("constraint_violation", "payload_sha256 and body_base64 are alternatives")
+    if payload is not None:
+        if not _LOWER_HEX_64.fullmatch(payload):
+            raise Reject("constraint_violation", "payload_sha256 must be 64 lowercase hex digits")
+    else:
+        try:
+            body = base64.b64decode(body_b64 or "", validate=True)
+        except ValueError:
+            raise Reject("constraint_violation", "body_base64 is not Base64") from None
+        payload = hashlib.sha256(body).hexdigest()
+
+    stages = v3_sign(method, path, query, [tuple(h) for h in headers], payload, access_key_id, secret)
+    return dict({"outcome": "signature"}, **stages)
+
+
+# --------------------------------------------------------------------------------------
 # kind: "sign"
 # --------------------------------------------------------------------------------------
 
@@ -260,6 +402,11 @@ def handle_sign(env):
     inp = env.get("input")
     if not isinstance(inp, dict):
         raise EnvelopeError("sign envelope: input must be an object")
+    algorithm = inp.get("algorithm")
+    if algorithm == V3_ALGORITHM:
+        return handle_sign_v3(inp)
+    if algorithm not in (None, SIGNATURE_METHOD):
+        raise Unsupported("signing algorithm %r is not implemented" % (algorithm,))
     params = inp.get("params", {})
     if params is None:
         params = {}
@@ -404,8 +551,9 @@ def handle_request(env):
     if signing is not None:
         signing = {k: v for k, v in signing.items() if v is not None}
         algorithm = signing.get("algorithm", SIGNATURE_METHOD)
-        if algorithm != SIGNATURE_METHOD:
+        if algorithm not in (SIGNATURE_METHOD, V3_ALGORITHM):
             raise Unsupported("signing algorithm %r is not implemented" % (algorithm,))
+    v3 = signing is not None and signing.get("algorithm") == V3_ALGORITHM
 
     known = spec["params"]
     # 1. Type checks (known parameters and signing fields).
@@ -445,6 +593,18 @@ def handle_request(env):
     fmt = context.get("format")
     if fmt is not None and fmt not in ("JSON", "XML"):
         raise Reject("constraint_violation", "format must be JSON or XML")
+    placement = context.get("placement")
+    placement = "query" if placement is None else placement
+    if placement not in ("query", "body"):
+        raise Reject("constraint_violation", "placement must be \"query\" or \"body\"")
+    if placement == "body" and not v3:
+        raise Reject("constraint_violation", "body placement needs ACS3-HMAC-SHA256 signing")
+    if placement == "body" and method != "POST":
+        raise Reject("constraint_violation", "body placement needs POST")
+    host = context.get("host")
+    host = DEFAULT_HOST if host is None else host
+    if not isinstance(host, str) or host == "":
+        raise Reject("constraint_violation", "host must be a non-empty string")
     if signing is not None:
         for field in ("access_key_id", "access_key_secret", "nonce", "security_token"):
             if signing.get(field) == "":
@@ -452,17 +612,23 @@ def handle_request(env):
         if not valid_timestamp(signing["timestamp"]):
             raise Reject("constraint_violation", "signing.timestamp must be YYYY-MM-DDThh:mm:ssZ")
 
-    # Build the parameter set.
+    # The operation's parameters as wire strings.
+    operation_params = {}
+    for name, value in params.items():
+        if name == "InstanceIds":
+            operation_params[name] = ids_wire
+        elif known[name] == "long":
+            operation_params[name] = str(value)
+        else:
+            operation_params[name] = value
+    if v3:
+        return build_v3_request(operation, operation_params, method, fmt, host, placement, signing)
+
+    # Signature V1 (or unsigned): everything in the query.
     wire = {"Action": operation, "Version": API_VERSION}
     if fmt is not None:
         wire["Format"] = fmt
-    for name, value in params.items():
-        if name == "InstanceIds":
-            wire[name] = ids_wire
-        elif known[name] == "long":
-            wire[name] = str(value)
-        else:
-            wire[name] = value
+    wire.update(operation_params)
     if signing is None:
         query = canonical_query(wire)
         return {"outcome": "request", "method": method, "query": query, "stages": {"canonical_query": query}}
@@ -485,6 +651,299 @@ def handle_request(env):
         "query": query + "&Signature=" + encoded_signature,
         "stages": {"canonical_query": query, "string_to_sign": sts, "signature": signature},
     }
+
+
+DEFAULT_HOST = "ecs.aliyuncs.com"
+ACCEPT = {"JSON": "application/json", "XML": "application/xml"}
+
+
+def build_v3_request(operation, operation_params, method, fmt, host, placement, signing):
+    """A V3 request as the Tea SDKs send it: the operation's parameters alone, in the query or
+    in a form body; Action and Version in headers; the format as an unsigned accept header."""
+    query_params = dict(operation_params)
+    if fmt is not None and mutant("v3_format_in_query"):
+        query_params["Format"] = fmt
+    encoded = canonical_query(query_params)
+    if placement == "body":
+        query, body, signed_query = "", encoded, {}
+    else:
+        query, body, signed_query = encoded, "", query_params
+    payload = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    signed = [
+        ("host", host),
+        ("x-acs-action", operation),
+        ("x-acs-content-sha256", payload),
+        ("x-acs-date", signing["timestamp"]),
+        ("x-acs-signature-nonce", signing["nonce"]),
+        ("x-acs-version", API_VERSION),
+    ]
+    unsigned = []
+    if "security_token" in signing:
+        signed.append(("x-acs-security-token", signing["security_token"]))
+    if body:
+        (unsigned if mutant("v3_content_type_unsigned") else signed).append(("content-type", FORM_CONTENT_TYPE))
+    if fmt is not None and not mutant("v3_format_in_query"):
+        (signed if mutant("v3_accept_signed") else unsigned).append(("accept", ACCEPT[fmt]))
+    stages = v3_sign(method, "/", signed_query, signed, payload, signing["access_key_id"], signing["access_key_secret"])
+    headers = sorted(signed + unsigned + [("authorization", stages["authorization"])], key=lambda h: h[0].encode("utf-8"))
+    return {
+        "outcome": "request",
+        "method": method,
+        "query": query,
+        "headers": [list(h) for h in headers],
+        "body": body,
+        "stages": stages,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# kind: "incoming" (the server side)
+# --------------------------------------------------------------------------------------
+
+class Refusal(Exception):
+    """The service's answer to a request it refuses: HTTP status, code, and for
+    SignatureDoesNotMatch the server's string to sign."""
+
+    def __init__(self, status, code, string_to_sign=None):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.string_to_sign = string_to_sign
+
+
+# Parameters that belong to a V1 signature: under a V3 authorization they are refused.
+V1_SIGNING_PARAMS = ("AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureType",
+                     "SignatureVersion", "SecurityToken", "Timestamp")
+# The headers a V3 request must carry (x-acs-action and x-acs-version are checked first).
+V3_REQUIRED_HEADERS = ("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256")
+_V3_AUTHORIZATION = re.compile(r"ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9A-Fa-f]+)")
+_HEX = frozenset(b"0123456789ABCDEFabcdef")
+
+
+def form_decode(raw):
+    """One name or value of a query or form body: '+' is a space, %XY a byte, the result
+    UTF-8. Anything else is InvalidParameter."""
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        byte = raw[i]
+        if byte == 0x25:  # %
+            pair = raw[i + 1:i + 3]
+            if len(pair) != 2 or not all(b in _HEX for b in pair):
+                raise Refusal(400, "InvalidParameter")
+            out.append(int(pair, 16))
+            i += 3
+            continue
+        if byte == 0x2B and not mutant("incoming_plus_literal"):  # +
+            out.append(0x20)
+        else:
+            out.append(byte)
+        i += 1
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal(400, "InvalidParameter") from None
+
+
+def form_pairs(raw):
+    """`a=1&b=2` (bytes) -> [(name, value)], decoded. Empty pieces are skipped; a piece
+    without '=' is a name with an empty value."""
+    pairs = []
+    for piece in raw.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            pairs.append((form_decode(name), form_decode(value)))
+    return pairs
+
+
+def merge_headers(pairs):
+    """Header name (lowercase) -> value, merged as the V3 signer merges them: values trimmed,
+    names that differ only in case joined into one value, values sorted and ','-joined."""
+    merged = {}
+    for name, value in pairs:
+        merged.setdefault(name.lower(), []).append(value.strip(_HEADER_WS))
+    return {name: ",".join(sorted(values, key=lambda v: v.encode("utf-8"))) for name, values in merged.items()}
+
+
+def is_form(content_type):
+    if content_type is None:
+        return False
+    return content_type.split(";", 1)[0].strip(_HEADER_WS).lower() == FORM_CONTENT_TYPE
+
+
+def add_params(into, pairs):
+    for name, value in pairs:
+        if name in into and not mutant("incoming_duplicate_last_wins"):
+            raise Refusal(400, "InvalidParameter")  # which value was meant, and signed?
+        into[name] = value
+
+
+def operation_of(action):
+    """Action -> operation, or 403 InvalidAction."""
+    if action not in OPERATIONS:
+        raise Refusal(403, "InvalidAction")
+    return action
+
+
+def check_version(version, missing_code):
+    if version is None:
+        raise Refusal(400, missing_code)
+    if version != API_VERSION:
+        raise Refusal(400, "InvalidParameter")
+
+
+def serve_v1(method, params, credentials):
+    """Step 3 of the README's procedure: a V1 (HMAC-SHA1) request."""
+    action = params.get("Action")
+    if action is None:
+        raise Refusal(400, "MissingParameter.Action")
+    operation = operation_of(action)
+    check_version(params.get("Version"), "MissingParameter.Version")
+    if "Signature" not in params:
+        raise Refusal(400, "IncompleteSignature")
+    for name, want in (("SignatureMethod", SIGNATURE_METHOD), ("SignatureVersion", SIGNATURE_VERSION)):
+        if name not in params:
+            raise Refusal(400, "MissingParameter." + name)
+        if params[name] != want:
+            raise Refusal(400, "IncompleteSignature")
+    if "AccessKeyId" not in params:
+        raise Refusal(400, "MissingParameter.AccessKeyId")
+    secret = credentials.get(params["AccessKeyId"])
+    if secret is None:
+        raise Refusal(400, "InvalidAccessKeyId.NotFound")
+    if "SignatureNonce" not in params:
+        raise Refusal(400, "MissingParameter.SignatureNonce")
+    if "Timestamp" not in params:
+        raise Refusal(400, "MissingParameter.Timestamp")
+    if not valid_timestamp(params["Timestamp"]):
+        raise Refusal(400, "IllegalTimestamp")
+    signed = {k: v for k, v in params.items() if k != "Signature"}
+    if mutant("incoming_empty_values_unsigned"):
+        signed = {k: v for k, v in signed.items() if v != ""}
+    _, string_to_sign, signature = sign(method, secret, signed)
+    if signature != params["Signature"] and not mutant("incoming_accept_any_signature"):
+        raise Refusal(400, "SignatureDoesNotMatch", string_to_sign)
+    return accept_operation(operation, SIGNATURE_VERSION, params)
+
+
+def serve_v3(method, path, raw_query, query_params, params, headers, body, credentials):
+    """Step 4 of the README's procedure: a V3 (ACS3-HMAC-SHA256) request."""
+    m = _V3_AUTHORIZATION.fullmatch(headers["authorization"])
+    if not m:
+        raise Refusal(400, "IncompleteSignature")
+    credential, signed_list, signature = m.groups()
+    action = headers.get("x-acs-action")
+    if action is None:
+        raise Refusal(400, "MissingParameter.Action")
+    operation = operation_of(action)
+    check_version(headers.get("x-acs-version"), "MissingParameter.Version")
+    if any(name in params for name in V1_SIGNING_PARAMS):
+        raise Refusal(400, "InvalidParameter")  # which of the two signatures would count?
+    if any(name not in headers for name in V3_REQUIRED_HEADERS):
+        raise Refusal(400, "IncompleteSignature")
+    names = signed_list.split(";")
+    ordered = all(a.encode("utf-8") < b.encode("utf-8") for a, b in zip(names, names[1:]))
+    if not ordered or any(n != n.lower() for n in names) or any(n not in headers for n in names):
+        raise Refusal(400, "IncompleteSignature")
+    must_sign = {n for n in headers if n in ("host", "content-type") or n.startswith("x-acs-")}
+    if not must_sign <= set(names) and not mutant("incoming_signed_headers_unchecked"):
+        raise Refusal(400, "IncompleteSignature")
+    secret = credentials.get(credential)
+    if secret is None:
+        raise Refusal(400, "InvalidAccessKeyId.NotFound")
+    if not valid_timestamp(headers["x-acs-date"]):
+        raise Refusal(400, "IllegalTimestamp")
+    body_sha256 = hashlib.sha256(body).hexdigest()
+    claimed = headers["x-acs-content-sha256"]
+    payload = claimed if mutant("incoming_body_hash_unchecked") else body_sha256
+    stages = v3_sign(method, path, query_params, [(n, headers[n]) for n in names], payload, credential, secret,
+                     query_line=raw_query if mutant("incoming_v3_raw_query") else None)
+    if claimed != payload:
+        raise Refusal(400, "SignatureDoesNotMatch", stages["string_to_sign"])
+    if stages["signature"] != signature and not mutant("incoming_accept_any_signature"):
+        raise Refusal(400, "SignatureDoesNotMatch", stages["string_to_sign"])
+    return accept_operation(operation, V3_ALGORITHM, params)
+
+
+def accept_operation(operation, signature_version, params):
+    """Step 5: the operation's parameters by the request rules, with the service's codes.
+    Parameters the operation does not have are ignored."""
+    spec = OPERATIONS[operation]
+    known = spec["params"]
+    for name in spec["required"]:
+        if name not in params:
+            raise Refusal(400, "MissingParameter." + name)
+    try:
+        ids = strict_json_loads(params["InstanceIds"])
+    except (ValueError, RecursionError):
+        raise Refusal(400, "InvalidInstanceIds.Malformed") from None
+    limit = max_ids()
+    if (not isinstance(ids, list) or not all(isinstance(i, str) and i != "" and not _LONE_SURROGATE.search(i) for i in ids)
+            or not ids or (limit is not None and len(ids) > limit)):
+        raise Refusal(400, "InvalidInstanceIds.Malformed")
+    out = {}
+    for name in sorted(known):
+        if name not in params:
+            continue
+        value = params[name]
+        if name == "InstanceIds":
+            out[name] = ids
+        elif known[name] == "long":
+            if not re.fullmatch(r"[0-9]+", value) or int(value) > I64_MAX:
+                raise Refusal(400, "InvalidParameter")
+            out[name] = int(value)
+        else:
+            if name in NON_EMPTY_PARAMS and value == "":
+                raise Refusal(400, "InvalidParameter")
+            if name == "Policy" and not 1 <= len(value) <= MAX_POLICY_CHARS:
+                raise Refusal(400, "InvalidParameter")
+            out[name] = value
+    return {"outcome": "accepted", "operation": operation, "signature_version": signature_version, "params": out}
+
+
+def handle_incoming(env):
+    inp = env.get("input")
+    if not isinstance(inp, dict):
+        raise EnvelopeError("incoming envelope: input must be an object")
+    method = inp.get("method")
+    path = inp.get("path")
+    query = inp.get("query")
+    query = "" if query is None else query
+    headers = inp.get("headers")
+    headers = [] if headers is None else headers
+    body_b64 = inp.get("body_base64")
+    credentials = inp.get("credentials")
+    credentials = {} if credentials is None else credentials
+    if not isinstance(method, str) or not isinstance(query, str) or (path is not None and not isinstance(path, str)):
+        raise EnvelopeError("incoming envelope: method, path and query must be strings")
+    if not isinstance(headers, list) or not all(
+        isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
+    ):
+        raise EnvelopeError("incoming envelope: headers must be [name, value] string pairs")
+    if not isinstance(credentials, dict) or not all(isinstance(v, str) for v in credentials.values()):
+        raise EnvelopeError("incoming envelope: credentials must map key ids to secrets")
+    try:
+        body = base64.b64decode(body_b64 or "", validate=True)
+    except (ValueError, TypeError):
+        raise EnvelopeError("incoming envelope: body_base64 is not Base64") from None
+
+    try:
+        merged = merge_headers(headers)
+        # 1. Query and body.
+        query_params = {}
+        add_params(query_params, form_pairs(query.encode("utf-8")))
+        params = dict(query_params)
+        if method == "POST" and is_form(merged.get("content-type")) and not mutant("incoming_form_body_ignored"):
+            add_params(params, form_pairs(body))
+        # 2. Which signature.
+        if "authorization" in merged:
+            return serve_v3(method, path or "/", query, query_params, params, merged, body, credentials)
+        return serve_v1(method, params, credentials)
+    except Refusal as r:
+        error = {"http_status": r.status, "code": r.code}
+        if r.code == "SignatureDoesNotMatch":
+            error["server_string_to_sign"] = r.string_to_sign
+        return {"outcome": "service_error", "error": error}
 
 
 # --------------------------------------------------------------------------------------
@@ -873,6 +1332,40 @@ def decode_xml_error(body):
     return out
 
 
+RETRYABLE_CODES = ("SignatureNonceUsed", "OperationConflict")
+RETRYABLE_PREFIXES = ("Throttling", "ServiceUnavailable")
+U64_MAX = 2**64 - 1
+
+
+def retry_after_ms(headers):
+    """The first x-acs-retry-after header (any case) as milliseconds: ASCII digits, trimmed
+    of spaces and tabs, positive and at most 2^64-1; anything else is no hint (None)."""
+    if mutant("retry_after_ignored"):
+        return None
+    for name, value in headers:
+        if name.lower() == "x-acs-retry-after":
+            value = value.strip(_HEADER_WS)
+            if not re.fullmatch(r"[0-9]+", value) or len(value) > 20:
+                return None
+            ms = int(value)
+            if ms == 0 and mutant("retry_after_zero_is_hint"):
+                return 0
+            return ms if 0 < ms <= U64_MAX else None
+    return None
+
+
+def retry_hint(status, code, headers):
+    """Whether to retry a service error, and after how long (corpus/README.md)."""
+    after = retry_after_ms(headers)
+    retryable = (
+        status == 429
+        or 500 <= status <= 599
+        or (code is not None and (code.startswith(RETRYABLE_PREFIXES) or code in RETRYABLE_CODES))
+        or after is not None
+    )
+    return {"retryable": retryable, "after_ms": after}
+
+
 def decode_error(status, fmt, body):
     error = {"http_status": status}
     try:
@@ -919,7 +1412,8 @@ def handle_response(env):
         return {"outcome": "output", "value": {}}
     fmt = choose_format(headers, requested, body)
     if not 200 <= status <= 299 and not mutant("status_ignored"):
-        return {"outcome": "service_error", "error": decode_error(status, fmt, body)}
+        error = decode_error(status, fmt, body)
+        return {"outcome": "service_error", "error": error, "retry": retry_hint(status, error.get("code"), headers)}
     if fmt is None:
         raise Reject("malformed_body", "body is neither JSON nor XML")
     return {"outcome": "output", "value": decode_success(operation, fmt, body)}
@@ -959,6 +1453,8 @@ def run(env):
             return handle_sign(env)
         if kind == "response":
             return handle_response(env)
+        if kind == "incoming":
+            return handle_incoming(env)
         raise Unsupported("kind %r is not implemented" % (kind,))
     except Reject as r:
         return {"outcome": "reject", "reject_kind": r.kind, "message": r.message}

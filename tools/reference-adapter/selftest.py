@@ -350,8 +350,290 @@ def test_request():
           rejects("constraint_violation"))
     check("request/method PUT", req_env(DETACH, detach, method="PUT"), rejects("constraint_violation"))
     check("request/format lowercase", req_env(DETACH, detach, fmt="json"), rejects("constraint_violation"))
-    check("request/algorithm V3 unsupported", req_env(DETACH, detach, signing=DOC_SIGNING, algorithm="ACS3-HMAC-SHA256"),
+    check("request/algorithm SM3 unsupported", req_env(DETACH, detach, signing=DOC_SIGNING, algorithm="ACS3-HMAC-SM3"),
           equals({"outcome": "unsupported"}))
+
+
+# --------------------------------------------------------------------------------------
+# Signature V3 (corpus 1.1.0): the signer and V3 requests
+# --------------------------------------------------------------------------------------
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+RUN_INSTANCES_HEADERS = [
+    ["host", "ecs.cn-shanghai.aliyuncs.com"], ["x-acs-action", "RunInstances"], ["x-acs-content-sha256", EMPTY_SHA256],
+    ["x-acs-date", "2023-10-26T10:22:32Z"], ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+    ["x-acs-version", "2014-05-26"],
+]
+
+
+def sign_v3_env(**inp):
+    return {"protocol": 1, "kind": "sign", "input": dict({"algorithm": "ACS3-HMAC-SHA256"}, **inp)}
+
+
+def test_sign_v3():
+    doc = dict(method="POST", path="/", query={"ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", "RegionId": "cn-shanghai"},
+               headers=RUN_INSTANCES_HEADERS, access_key_id="YourAccessKeyId", access_key_secret="YourAccessKeySecret")
+    # protocol.md 3.4, the documented walk-through: every stage published.
+    check("sign-v3/doc RunInstances", sign_v3_env(**doc), equals({
+        "outcome": "signature",
+        "canonical_request": "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+                             "host:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\n"
+                             "x-acs-content-sha256:" + EMPTY_SHA256 + "\nx-acs-date:2023-10-26T10:22:32Z\n"
+                             "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\n"
+                             "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n" + EMPTY_SHA256,
+        "hashed_canonical_request": "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+        "string_to_sign": "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+        "signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        "authorization": "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;"
+                         "x-acs-date;x-acs-signature-nonce;x-acs-version,"
+                         "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+    }))
+    check("sign-v3/doc with payload_sha256", sign_v3_env(**dict(doc, payload_sha256=EMPTY_SHA256)),
+          equals({"signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"}))
+    check("sign-v3/doc, headers title-cased and reversed",
+          sign_v3_env(**dict(doc, headers=[[n.title(), v] for n, v in reversed(RUN_INSTANCES_HEADERS)])),
+          equals({"signature": "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"}))
+    # protocol.md 3.5: form-body placement, cross-checked with alibabacloud-openapi-util 0.2.4.
+    body = b"ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
+    body_sha = "9c4a9acc5fc770697f4d65ec4a1c94c4d90db5f295b17995d6006365717ecffd"
+    form_headers = [["content-type", "application/x-www-form-urlencoded"]] + [
+        [n, body_sha if n == "x-acs-content-sha256" else v] for n, v in RUN_INSTANCES_HEADERS]
+    form = dict(doc, query={}, headers=form_headers)
+    want = {"signature": "71fd26c61c5e04e0f714de615e1d19fbd530fc3d7badaf407783a018453889c8"}
+    check("sign-v3/form body as body_base64", sign_v3_env(**dict(form, body_base64=base64.b64encode(body).decode())), equals(want))
+    check("sign-v3/form body as payload_sha256", sign_v3_env(**dict(form, payload_sha256=body_sha)), equals(want))
+    # openapi-util test_get_authorization: path "" is "/", "empty=", header merge.
+    util = dict(method="GET", path="", query={"test": "ok", "empty": ""}, headers=[["x-acs-test", "http"], ["x-acs-TEST", "https"]],
+                payload_sha256="55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23",
+                access_key_id="acesskey", access_key_secret="secret")
+    check("sign-v3/openapi-util test_get_authorization", sign_v3_env(**util), equals({
+        "authorization": "ACS3-HMAC-SHA256 Credential=acesskey,SignedHeaders=x-acs-test,"
+                         "Signature=d16b30a7699ae9e43875b13195b2f81bcc3ed10c14a9b5eb780e51619aa50be1"}))
+    check("sign-v3/openapi-util canonical lines", sign_v3_env(**util),
+          lambda v: None if v.get("canonical_request", "").startswith("GET\n/\nempty=&test=ok\nx-acs-test:http,https\n\nx-acs-test\n")
+          else "canonical request")
+    check("sign-v3/openapi-util test_get_canonical_query_string",
+          sign_v3_env(method="GET", query={"test": " ~/*-+"}, headers=[], access_key_id="a", access_key_secret="s"),
+          lambda v: None if v.get("canonical_request", "").startswith("GET\n/\ntest=%20~%2F%2A-%2B\n") else "query line")
+    check("sign-v3/values trimmed, merged values sorted",
+          sign_v3_env(headers=[["X-A", " b\t"], ["x-a", "a"], ["host", " h "]], access_key_id="a", access_key_secret="s"),
+          lambda v: None if v.get("canonical_request", "").startswith("POST\n/\n\nhost:h\nx-a:a,b\n\nhost;x-a\n") else "headers")
+    check("sign-v3/percent encoded once", sign_v3_env(query={"v": "%41"}, headers=[], access_key_id="a", access_key_secret="s"),
+          lambda v: None if "\nv=%2541\n" in v.get("canonical_request", "") else "query line")
+    minimal = dict(headers=[["host", "h"]], access_key_id="a", access_key_secret="s")
+    for name, change, kind in (
+        ("authorization header", {"headers": [["Authorization", "x"]]}, "constraint_violation"),
+        ("payload and body", {"payload_sha256": EMPTY_SHA256, "body_base64": ""}, "constraint_violation"),
+        ("payload uppercase", {"payload_sha256": EMPTY_SHA256.upper()}, "constraint_violation"),
+        ("payload 63 digits", {"payload_sha256": EMPTY_SHA256[1:]}, "constraint_violation"),
+        ("body not Base64", {"body_base64": "*"}, "constraint_violation"),
+        ("empty key id", {"access_key_id": ""}, "constraint_violation"),
+        ("empty secret", {"access_key_secret": ""}, "constraint_violation"),
+        ("method PUT", {"method": "PUT"}, "constraint_violation"),
+        ("query value number", {"query": {"a": 1}}, "type_mismatch"),
+        ("header single string", {"headers": [["host"]]}, "type_mismatch"),
+        ("header value number", {"headers": [["host", 1]]}, "type_mismatch"),
+        ("path number", {"path": 1}, "type_mismatch"),
+    ):
+        check("sign-v3/reject " + name, sign_v3_env(**dict(minimal, **change)), rejects(kind))
+    missing = dict(minimal)
+    del missing["access_key_secret"]
+    check("sign-v3/reject missing secret", sign_v3_env(**missing), rejects("missing_required"))
+    check("sign/other algorithm unsupported", {"protocol": 1, "kind": "sign", "input": {"algorithm": "ACS3-HMAC-SM3"}},
+          equals({"outcome": "unsupported"}))
+
+
+V3_SIGNING = {"algorithm": "ACS3-HMAC-SHA256", "access_key_id": "testid", "access_key_secret": "testsecret",
+              "timestamp": "2016-02-23T12:46:24Z", "nonce": "3ee8c1b883d344afa94f4e0ad82fd6cf"}
+
+
+def v3_env(operation, params, placement=None, host=None, **kw):
+    env = req_env(operation, params, signing=V3_SIGNING, **kw)
+    if placement is not None:
+        env["input"]["context"]["placement"] = placement
+    if host is not None:
+        env["input"]["context"]["host"] = host
+    return env
+
+
+def test_request_v3():
+    import hashlib
+    import hmac as hmac_module
+    detach = {"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}
+    q = "InstanceIds=%5B%22i-1%22%5D&RegionId=cn-hangzhou"
+
+    def expect(method, query, body, fmt=None, host="ecs.aliyuncs.com"):
+        # Derived by hand from corpus/README.md, independently of the adapter's code.
+        payload = hashlib.sha256(body.encode()).hexdigest()
+        signed = [("host", host), ("x-acs-action", DETACH), ("x-acs-content-sha256", payload),
+                  ("x-acs-date", "2016-02-23T12:46:24Z"), ("x-acs-signature-nonce", "3ee8c1b883d344afa94f4e0ad82fd6cf"),
+                  ("x-acs-version", "2014-05-26")]
+        if body:
+            signed.insert(0, ("content-type", "application/x-www-form-urlencoded"))
+        names = ";".join(n for n, _ in signed)
+        creq = "%s\n/\n%s\n%s\n%s\n%s" % (method, query, "".join("%s:%s\n" % h for h in signed), names, payload)
+        sts = "ACS3-HMAC-SHA256\n" + hashlib.sha256(creq.encode()).hexdigest()
+        sig = hmac_module.new(b"testsecret", sts.encode(), hashlib.sha256).hexdigest()
+        auth = "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=%s,Signature=%s" % (names, sig)
+        headers = signed + [("authorization", auth)] + ([("accept", {"JSON": "application/json", "XML": "application/xml"}[fmt])] if fmt else [])
+        return {"outcome": "request", "method": method, "query": query if not body else "", "body": body,
+                "headers": sorted([list(h) for h in headers]),
+                "stages": {"canonical_request": creq, "string_to_sign": sts, "signature": sig, "authorization": auth,
+                           "hashed_canonical_request": sts.split("\n")[1]}}
+
+    check("request-v3/query POST JSON", v3_env(DETACH, detach, method="POST", fmt="JSON"), equals(expect("POST", q, "", "JSON")))
+    check("request-v3/query GET XML", v3_env(DETACH, detach, method="GET", fmt="XML"), equals(expect("GET", q, "", "XML")))
+    check("request-v3/body, no format", v3_env(DETACH, detach, placement="body"), equals(expect("POST", "", q)))
+    check("request-v3/regional host", v3_env(DETACH, detach, host="ecs.cn-shanghai.aliyuncs.com"),
+          equals(expect("POST", q, "", host="ecs.cn-shanghai.aliyuncs.com")))
+    check("request-v3/security token header",
+          req_env(DETACH, detach, signing=V3_SIGNING, security_token="tok"),
+          lambda v: None if ["x-acs-security-token", "tok"] in v.get("headers", []) and "x-acs-security-token;" in v["stages"]["authorization"]
+          and "SecurityToken" not in v["query"] else "x-acs-security-token")
+    check("request-v3/body with GET", v3_env(DETACH, detach, placement="body", method="GET"), rejects("constraint_violation"))
+    check("request-v3/body under HMAC-SHA1", dict(req_env(DETACH, detach, signing=DOC_SIGNING), input={
+        "params": detach, "context": {"placement": "body", "signing": DOC_SIGNING}}), rejects("constraint_violation"))
+    check("request-v3/body unsigned", dict(req_env(DETACH, detach), input={"params": detach, "context": {"placement": "body"}}),
+          rejects("constraint_violation"))
+    check("request-v3/placement other", v3_env(DETACH, detach, placement="path"), rejects("constraint_violation"))
+    check("request-v3/empty host", v3_env(DETACH, detach, host=""), rejects("constraint_violation"))
+    check("request-v3/missing RegionId", v3_env(DETACH, {"InstanceIds": ["i-1"]}), rejects("missing_required"))
+    check("request-v3/bad date", v3_env(DETACH, detach, timestamp="2016-02-23T12:46:24"), rejects("constraint_violation"))
+
+
+# --------------------------------------------------------------------------------------
+# kind: incoming (corpus 1.1.0): the server side
+# --------------------------------------------------------------------------------------
+
+def incoming_env(method, query, headers, body=b"", credentials=None, path="/"):
+    return {"protocol": 1, "kind": "incoming", "input": {
+        "method": method, "path": path, "query": query, "headers": headers,
+        "body_base64": base64.b64encode(body).decode("ascii"),
+        "credentials": {"testid": "testsecret"} if credentials is None else credentials}}
+
+
+def served(request_envelope, edit=None, credentials=None):
+    """The request kind's verdict, sent to the incoming kind: a round trip through the
+    adapter's client and server sides. `edit(parts)` changes the wire first."""
+    verdict = verdict_of(request_envelope)
+    parts = {"method": verdict["method"], "query": verdict["query"], "body": verdict.get("body", "").encode("utf-8"),
+             "headers": [list(h) for h in verdict.get("headers", [["host", "ecs.aliyuncs.com"]])]}
+    if edit:
+        edit(parts)
+    return incoming_env(parts["method"], parts["query"], parts["headers"], parts["body"], credentials), verdict
+
+
+def v1_query_for(params, method="POST", secret="testsecret"):
+    """A V1 wire query for exactly these parameters, signed by the sign kind."""
+    import urllib.parse
+    signature = verdict_of(sign_env(method, secret, params))
+    return signature["canonical_query"] + "&Signature=" + urllib.parse.quote(signature["signature"], safe="")
+
+
+def refused(status, code, sts=None):
+    error = {"http_status": status, "code": code}
+    if sts is not None:
+        error["server_string_to_sign"] = sts
+    return equals({"outcome": "service_error", "error": error})
+
+
+def test_incoming():
+    attach = {"RegionId": "cn-hangzhou", "RamRoleName": "Ecs Role", "InstanceIds": ["i-1", "i-2"], "OwnerId": 5}
+    accepted_v1 = equals({"outcome": "accepted", "operation": ATTACH, "signature_version": "1.0", "params": attach})
+    accepted_v3 = equals({"outcome": "accepted", "operation": ATTACH, "signature_version": "ACS3-HMAC-SHA256", "params": attach})
+    try:
+        for name, env, predicate in (
+            ("V1 POST", req_env(ATTACH, attach, "POST", "JSON", DOC_SIGNING), accepted_v1),
+            ("V1 GET, STS", req_env(ATTACH, attach, "GET", "XML", DOC_SIGNING, security_token="tok"), accepted_v1),
+            ("V3 query", v3_env(ATTACH, attach, method="POST", fmt="JSON"), accepted_v3),
+            ("V3 GET, STS", v3_env(ATTACH, attach, method="GET", fmt="XML", security_token="tok"), accepted_v3),
+            ("V3 body", v3_env(ATTACH, attach, placement="body"), accepted_v3),
+        ):
+            check("incoming/round trip " + name, served(env)[0], predicate)
+
+        v1 = req_env(ATTACH, attach, "POST", "JSON", DOC_SIGNING)
+        env, verdict = served(v1, credentials={"testid": "other"})
+        check("incoming/V1 wrong secret: the client's string to sign", env,
+              refused(400, "SignatureDoesNotMatch", verdict["stages"]["string_to_sign"]))
+        check("incoming/V1 unknown key id", served(v1, credentials={"x": "testsecret"})[0], refused(400, "InvalidAccessKeyId.NotFound"))
+        tampered = verdict_of(req_env(ATTACH, dict(attach, RamRoleName="Evil"), "POST", "JSON", DOC_SIGNING))
+        check("incoming/V1 tampered: the tampered string to sign",
+              served(v1, lambda p: p.update(query=p["query"].replace("RamRoleName=Ecs%20Role", "RamRoleName=Evil")))[0],
+              refused(400, "SignatureDoesNotMatch", tampered["stages"]["string_to_sign"]))
+        check("incoming/V1 '+' is a space", served(v1, lambda p: p.update(query=p["query"].replace("%20", "+")))[0], accepted_v1)
+        check("incoming/V1 form body (pop-core)",
+              served(v1, lambda p: p.update(query="", body=p["query"].encode(), headers=[["host", "h"], ["Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"]]))[0],
+              accepted_v1)
+        check("incoming/V1 form body needs POST",
+              served(v1, lambda p: p.update(method="GET", query="", body=p["query"].encode(), headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+              refused(400, "MissingParameter.Action"))
+        check("incoming/V1 duplicate", served(v1, lambda p: p.update(query=p["query"] + "&OwnerId=5"))[0], refused(400, "InvalidParameter"))
+        check("incoming/V1 duplicate across query and body",
+              served(v1, lambda p: p.update(body=b"OwnerId=5", headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+              refused(400, "InvalidParameter"))
+        for bad in ("%", "%4", "%zz", "%C3", "%FF"):
+            check("incoming/V1 bad escape " + bad, served(v1, lambda p, bad=bad: p.update(query=p["query"] + "&X=" + bad))[0],
+                  refused(400, "InvalidParameter"))
+
+        common = {"Action": ATTACH, "Version": "2014-05-26", "AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1",
+                  "SignatureVersion": "1.0", "SignatureNonce": "n", "Timestamp": "2016-02-23T12:46:24Z",
+                  "RegionId": "r", "RamRoleName": "R", "InstanceIds": '["i-1"]'}
+        for change, status, code in (
+            ({"Action": None}, 400, "MissingParameter.Action"), ({"Action": "RunInstances"}, 403, "InvalidAction"),
+            ({"Version": None}, 400, "MissingParameter.Version"), ({"Version": "2016-01-01"}, 400, "InvalidParameter"),
+            ({"SignatureMethod": None}, 400, "MissingParameter.SignatureMethod"), ({"SignatureMethod": "x"}, 400, "IncompleteSignature"),
+            ({"SignatureVersion": None}, 400, "MissingParameter.SignatureVersion"), ({"SignatureVersion": "2"}, 400, "IncompleteSignature"),
+            ({"AccessKeyId": None}, 400, "MissingParameter.AccessKeyId"), ({"SignatureNonce": None}, 400, "MissingParameter.SignatureNonce"),
+            ({"Timestamp": None}, 400, "MissingParameter.Timestamp"), ({"Timestamp": "2016-02-30T00:00:00Z"}, 400, "IllegalTimestamp"),
+            ({"RegionId": None}, 400, "MissingParameter.RegionId"), ({"InstanceIds": None}, 400, "MissingParameter.InstanceIds"),
+            ({"RamRoleName": None}, 400, "MissingParameter.RamRoleName"), ({"InstanceIds": "[1]"}, 400, "InvalidInstanceIds.Malformed"),
+            ({"InstanceIds": '[""]'}, 400, "InvalidInstanceIds.Malformed"), ({"OwnerId": "1.0"}, 400, "InvalidParameter"),
+            ({"ResourceOwnerAccount": ""}, 400, "InvalidParameter"), ({"Policy": ""}, 400, "InvalidParameter"),
+        ):
+            params = {k: v for k, v in dict(common, **change).items() if v is not None}
+            check("incoming/V1 %s -> %s" % (json.dumps(change), code), incoming_env("POST", v1_query_for(params), []), refused(status, code))
+        check("incoming/V1 Signature missing", incoming_env("POST", v1_query_for(common).split("&Signature=")[0], []),
+              refused(400, "IncompleteSignature"))
+        check("incoming/V1 unknown parameter ignored, Policy ignored on Detach",
+              incoming_env("GET", v1_query_for(dict(common, Action=DETACH, Policy="p", X=""), "GET"), []),
+              equals({"outcome": "accepted", "params": {"RegionId": "r", "RamRoleName": "R", "InstanceIds": ["i-1"]}}))
+
+        v3 = v3_env(ATTACH, attach, fmt="JSON")
+        env, verdict = served(v3, credentials={"testid": "other"})
+        check("incoming/V3 wrong secret: the client's string to sign", env,
+              refused(400, "SignatureDoesNotMatch", verdict["stages"]["string_to_sign"]))
+        check("incoming/V3 unknown key id", served(v3, credentials={})[0], refused(400, "InvalidAccessKeyId.NotFound"))
+        check("incoming/V3 wire re-encoded", served(v3, lambda p: p.update(query=p["query"].replace("%20", "+").replace("%22", "%22")))[0],
+              accepted_v3)
+
+        def without(name):
+            return lambda p: p.update(headers=[h for h in p["headers"] if h[0] != name])
+
+        for name in ("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"):
+            check("incoming/V3 no " + name, served(v3, without(name))[0], refused(400, "IncompleteSignature"))
+        check("incoming/V3 no x-acs-action", served(v3, without("x-acs-action"))[0], refused(400, "MissingParameter.Action"))
+        check("incoming/V3 no x-acs-version", served(v3, without("x-acs-version"))[0], refused(400, "MissingParameter.Version"))
+        check("incoming/V3 unsigned x-acs header", served(v3, lambda p: p["headers"].append(["X-Acs-New", "1"]))[0],
+              refused(400, "IncompleteSignature"))
+        check("incoming/V3 unsigned user-agent is fine", served(v3, lambda p: p["headers"].append(["User-Agent", "x"]))[0], accepted_v3)
+        check("incoming/V3 V1 parameter in the query", served(v3, lambda p: p.update(query=p["query"] + "&Timestamp=x"))[0],
+              refused(400, "InvalidParameter"))
+
+        def auth(fn):
+            return lambda p: p.update(headers=[[n, fn(v) if n == "authorization" else v] for n, v in p["headers"]])
+
+        check("incoming/V3 authorization form", served(v3, auth(lambda a: a.replace("Credential=", "Credential =")))[0],
+              refused(400, "IncompleteSignature"))
+        check("incoming/V3 SignedHeaders naming an absent header", served(v3, auth(lambda a: a.replace("host;", "host;x-acs-absent;")))[0],
+              refused(400, "IncompleteSignature"))
+        v3_body = v3_env(ATTACH, attach, placement="body")
+        check("incoming/V3 body changed", served(v3_body, lambda p: p.update(body=p["body"] + b"&X=1"))[0],
+              lambda v: None if v.get("error", {}).get("code") == "SignatureDoesNotMatch" else "code")
+        check("incoming/V3 bad date", served(v3_env(ATTACH, attach, timestamp="2016-02-23T12:46:24Z"),
+                                             lambda p: p.update(headers=[[n, "20160223T124624Z" if n == "x-acs-date" else v] for n, v in p["headers"]]))[0],
+              refused(400, "IllegalTimestamp"))
+    except AssertionError as e:
+        record("incoming/setup", False, str(e))
 
 
 # --------------------------------------------------------------------------------------
@@ -561,6 +843,44 @@ def test_response_errors():
     check("error/status 299 is success", resp_env(op, ATTACH_DOC_XML, 299, XML_CT), output(doc_value(ATTACH)))
 
 
+def test_retry():
+    def env(status, code=None, retry_after=None, name="x-acs-retry-after", body=None):
+        if body is None:
+            body = json.dumps({"Code": code}) if code is not None else ""
+        e = resp_env(ATTACH, body, status, JSON_CT)
+        if retry_after is not None:
+            e["http"]["headers"].append([name, retry_after])
+        return e
+
+    def retry(retryable, after_ms):
+        return equals({"outcome": "service_error", "retry": {"retryable": retryable, "after_ms": after_ms}})
+
+    for label, e, want in (
+        ("Throttling.User + 1500", env(400, "Throttling.User", "1500"), retry(True, 1500)),
+        ("Throttling.Api, no header", env(400, "Throttling.Api"), retry(True, None)),
+        ("Throttling + 0", env(400, "Throttling", "0"), retry(True, None)),
+        ("ServiceUnavailable.RegionMaintaining at 400", env(400, "ServiceUnavailable.RegionMaintaining"), retry(True, None)),
+        ("unknown code + 2000", env(400, "X.Y", "2000"), retry(True, 2000)),
+        ("unknown code + ' 7 ' (trimmed)", env(400, "X.Y", " 7 "), retry(True, 7)),
+        ("header name case", env(400, "X.Y", "9", name="X-ACS-RETRY-AFTER"), retry(True, 9)),
+        ("unknown code + 0", env(400, "X.Y", "0"), retry(False, None)),
+        ("unknown code + ''", env(400, "X.Y", ""), retry(False, None)),
+        ("unknown code + 'abc'", env(400, "X.Y", "abc"), retry(False, None)),
+        ("unknown code + '-1'", env(400, "X.Y", "-1"), retry(False, None)),
+        ("unknown code + '1e3'", env(400, "X.Y", "1e3"), retry(False, None)),
+        ("unknown code + 2^64", env(400, "X.Y", str(2**64)), retry(False, None)),
+        ("429", env(429, "X.Y"), retry(True, None)),
+        ("503, unparseable body", env(503, body="<html>"), retry(True, None)),
+        ("SignatureNonceUsed", env(400, "SignatureNonceUsed"), retry(True, None)),
+        ("OperationConflict", env(409, "OperationConflict"), retry(True, None)),
+        ("InvalidRamRole.NotFound", env(404, "InvalidRamRole.NotFound"), retry(False, None)),
+        ("prefix is case-sensitive", env(400, "throttling"), retry(False, None)),
+        ("Rejected.Throttling is not a prefix match", env(400, "Rejected.Throttling"), retry(False, None)),
+    ):
+        check("retry/" + label, e, want)
+    check("retry/not on success", resp_env(ATTACH, '{"RequestId":"r"}', 200, JSON_CT), lambda v: "retry" in v and "retry on a 200" or None)
+
+
 # --------------------------------------------------------------------------------------
 # Adapter protocol
 # --------------------------------------------------------------------------------------
@@ -608,7 +928,40 @@ def test_mutants(names):
         "sign_get_always": sign_env("POST", "s", {"a": "1"}),
         "accept_101_ids": req_env(DETACH, dict(detach, InstanceIds=["i-%d" % n for n in range(101)])),
         "status_ignored": resp_env(ATTACH, '{"Code":"C"}', 400, JSON_CT),
+        "retry_after_ignored": resp_env(ATTACH, '{"Code":"X"}', 400, JSON_CT),
+        "retry_after_zero_is_hint": resp_env(ATTACH, '{"Code":"X"}', 400, JSON_CT),
+        "v3_key_amp": sign_v3_env(headers=[["host", "h"]], access_key_id="a", access_key_secret="s"),
+        "v3_double_encode_query": sign_v3_env(query={"a": "b c"}, headers=[], access_key_id="a", access_key_secret="s"),
+        "v3_content_type_unsigned": v3_env(DETACH, detach, placement="body"),
+        "v3_uppercase_hex": sign_v3_env(headers=[], access_key_id="a", access_key_secret="s"),
+        "v3_accept_signed": v3_env(DETACH, detach, fmt="JSON"),
+        "v3_format_in_query": v3_env(DETACH, detach, fmt="XML"),
+        "v3_headers_not_merged": sign_v3_env(headers=[["x-a", "1"], ["X-A", "2"]], access_key_id="a", access_key_secret="s"),
     }
+    probes["retry_after_ignored"]["http"]["headers"].append(["x-acs-retry-after", "5"])
+    probes["retry_after_zero_is_hint"]["http"]["headers"].append(["x-acs-retry-after", "0"])
+    # The server side: requests built by the (correct) client side, then edited.
+    v1 = req_env(DETACH, dict(detach, RamRoleName="a b"), "POST", "JSON", DOC_SIGNING)
+    v3 = v3_env(DETACH, dict(detach, RamRoleName="a b"))
+    v3_body = v3_env(DETACH, detach, placement="body")
+    try:
+        go_style = dict(DOC_SIGNING)
+        empty_param = {"Action": DETACH, "Version": "2014-05-26", "AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1",
+                       "SignatureVersion": "1.0", "SignatureNonce": go_style["nonce"], "Timestamp": go_style["timestamp"],
+                       "SignatureType": "", "RegionId": "r", "InstanceIds": '["i-1"]'}
+        probes.update({
+            "incoming_accept_any_signature": served(v1, credentials={"testid": "other"})[0],
+            "incoming_plus_literal": served(v1, lambda p: p.update(query=p["query"].replace("%20", "+")))[0],
+            "incoming_duplicate_last_wins": served(v1, lambda p: p.update(query=p["query"] + "&RegionId=x"))[0],
+            "incoming_form_body_ignored": served(v1, lambda p: p.update(query="", body=p["query"].encode(),
+                                                                       headers=[["content-type", "application/x-www-form-urlencoded"]]))[0],
+            "incoming_signed_headers_unchecked": served(v3, lambda p: p["headers"].append(["x-acs-new", "1"]))[0],
+            "incoming_body_hash_unchecked": served(v3_body, lambda p: p.update(body=p["body"] + b"&X=1"))[0],
+            "incoming_v3_raw_query": served(v3, lambda p: p.update(query=p["query"].replace("%20", "+")))[0],
+            "incoming_empty_values_unsigned": incoming_env("POST", v1_query_for(empty_param), []),
+        })
+    except AssertionError as e:
+        record("mutant/server-side probes", False, str(e))
     for name in names:
         env = probes.get(name)
         if env is None:
@@ -625,10 +978,14 @@ def test_mutants(names):
 def main():
     test_sign()
     test_request()
+    test_sign_v3()
+    test_request_v3()
+    test_incoming()
     test_response_docs()
     test_response_xml()
     test_response_json()
     test_response_errors()
+    test_retry()
     names = test_protocol()
     test_mutants(names)
     print("%d passed, %d failed" % (PASSED, FAILED))
