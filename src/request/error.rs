@@ -160,7 +160,8 @@ impl RequestError {
             (Missing, name) if name.starts_with("x-acs-") && missing_code(name).is_none() => {
                 "IncompleteSignature"
             }
-            (Missing | Empty, name) => missing_code(name).unwrap_or("InvalidParameter"),
+            // Present but empty is not missing: the service's generic code.
+            (Missing, name) => missing_code(name).unwrap_or("InvalidParameter"),
             _ => "InvalidParameter",
         }
     }

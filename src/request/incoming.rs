@@ -583,8 +583,8 @@ impl<'a> Authorization<'a> {
             .ok_or_else(|| incomplete("not an ACS3-HMAC-SHA256 authorization"))?;
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for part in rest.split(',') {
+            // Exactly as documented: `,` with no space after it.
             let (key, value) = part
-                .trim()
                 .split_once('=')
                 .ok_or_else(|| incomplete("expected Credential=, SignedHeaders= and Signature="))?;
             let slot = match key {
@@ -649,18 +649,17 @@ fn verify_v3(
     let timestamp = date
         .parse::<Timestamp>()
         .map_err(|_| RequestError::new(RequestErrorKind::Malformed, "x-acs-date"))?;
-    let payload_hash = headers.get("x-acs-content-sha256").unwrap_or_default();
-    let path = http.path;
     let canonical_query = percent::canonicalize::<false>(
         query.iter().map(|p| (p.name.as_str(), p.value.as_str())),
         "",
     )
     .once;
+    // The server hashes the body it received: a body altered after signing changes the
+    // string to sign even when the client's (signed) hash header still verifies.
+    let payload_hash = v3::payload_sha256(http.body);
     let string_to_sign =
-        v3::server_string_to_sign(method, path, &canonical_query, &signed, payload_hash);
-    // A body altered after signing: the signature covers the hash the client sent, so it
-    // may still verify; the service answers as for any signature that does not hold.
-    if v3::payload_sha256(http.body) != payload_hash {
+        v3::server_string_to_sign(method, http.path, &canonical_query, &signed, &payload_hash);
+    if headers.get("x-acs-content-sha256") != Some(payload_hash.as_str()) {
         return Err(v3::mismatch(&string_to_sign));
     }
     v3::verify(&string_to_sign, authorization.signature, &secret)?;
