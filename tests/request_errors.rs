@@ -51,7 +51,7 @@ fn decode_rejects() {
         (with("Version", ""), K::Missing, "Version", None, "MissingParameter.Version"),
         (with("Version", "Version=2014-05-27"), K::UnsupportedVersion, "Version", Some("2014-05-27"), "InvalidParameter"),
         (with("RegionId", ""), K::Missing, "RegionId", None, "MissingParameter.RegionId"),
-        (with("RegionId", "RegionId="), K::Empty, "RegionId", Some("RegionId=|"), "MissingParameter.RegionId"),
+        (with("RegionId", "RegionId="), K::Empty, "RegionId", Some("RegionId=|"), "InvalidParameter"),
         (with("RamRoleName", ""), K::Missing, "RamRoleName", None, "MissingParameter.RamRoleName"),
         (with("InstanceIds", ""), K::Missing, "InstanceIds", None, "MissingParameter.InstanceIds"),
         (with("InstanceIds", "InstanceIds=i-1"), K::Malformed, "InstanceIds", Some("i-1"), "InvalidInstanceIds.Malformed"),
