@@ -144,6 +144,7 @@
 pub mod conformance;
 mod request;
 mod response;
+pub mod service;
 mod signing;
 
 pub use request::{

@@ -75,6 +75,24 @@ pub(crate) mod redact {
         }
     }
 
+    /// A query or form body with the value of `SecurityToken` replaced by `<redacted>`,
+    /// the name compared decoded (so `Security%54oken` is caught too).
+    pub(crate) fn query_text(text: &str) -> String {
+        let pairs: Vec<&str> = text
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _))
+                    if crate::signing::percent::form_decode(name)
+                        .is_ok_and(|n| n == "SecurityToken") =>
+                {
+                    "SecurityToken=<redacted>"
+                }
+                _ => pair,
+            })
+            .collect();
+        pairs.join("&")
+    }
+
     /// The V3 header that carries the STS token.
     pub(crate) const TOKEN_HEADER: &str = "x-acs-security-token";
 
