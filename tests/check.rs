@@ -339,7 +339,11 @@ fn every_report_counts_what_it_shows() {
     assert_eq!(attr("failures"), xml.matches("<failure ").count());
     assert_eq!(attr("errors"), xml.matches("<error ").count());
     assert_eq!(attr("skipped"), xml.matches("<skipped ").count());
-    assert_eq!(attr("tests"), sign_cases() + 1, "every case and the stale line");
+    assert_eq!(
+        attr("tests"),
+        sign_cases() + 1,
+        "every case and the stale line"
+    );
     // Text: the table's failing columns and the stale count add up to the last line.
     let out = check(&[&args[..], &["--report", "text"]].concat());
     let text = String::from_utf8(out.stdout).unwrap();

@@ -29,6 +29,7 @@ pub enum Fault {
         message: Option<String>,
     },
     /// A gateway's HTML 502 page instead of the service's answer.
+    #[serde(rename = "html_502")]
     Html502,
     /// 200 with an empty body.
     Empty,
