@@ -60,7 +60,7 @@ impl<'a> HttpRequest<'a> {
 
     /// Whether the body holds parameters: a POST with
     /// `application/x-www-form-urlencoded`.
-    fn has_form_body(&self) -> bool {
+    pub fn has_form_body(&self) -> bool {
         self.method == "POST"
             && self
                 .header("content-type")
@@ -76,14 +76,23 @@ impl<'a> HttpRequest<'a> {
             .and_then(|a| a.parse().ok())
     }
 
-    /// The format a request asks for, read leniently: `Format` (V1), else a V3
-    /// `accept` header naming JSON or XML. What a server answers a request it could not
-    /// decode in.
+    /// The format a request asks for, read leniently: `Format`, else, for a V3 request
+    /// (an `authorization` or `x-acs-action` header), an `accept` header naming JSON or
+    /// XML; V1 ignores `accept`. What a server answers a request it could not decode in.
     pub fn format_hint(&self) -> Option<Format> {
         match self.param_hint("Format") {
             Some(format) => format.parse().ok(),
-            None => accept_format(&CanonicalHeaders::new(self.headers.iter().copied())),
+            None if self.is_v3() => {
+                accept_format(&CanonicalHeaders::new(self.headers.iter().copied()))
+            }
+            None => None,
         }
+    }
+
+    /// Whether the request is V3-shaped: signed in an `authorization` header, or naming
+    /// its operation in `x-acs-action`.
+    pub fn is_v3(&self) -> bool {
+        self.header("authorization").is_some() || self.header("x-acs-action").is_some()
     }
 
     /// The first decodable value of a parameter in the query or form body.

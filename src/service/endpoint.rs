@@ -635,17 +635,16 @@ fn request_id(n: u64) -> String {
 /// The format to answer in: what the request asks for, else XML for V1 (as the service
 /// does without `Format`) and JSON for V3.
 fn answer_format(http: &HttpRequest<'_>) -> Format {
-    http.format_hint().unwrap_or({
-        let v3 = http.header("authorization").is_some() || http.header("x-acs-action").is_some();
-        if v3 { Format::Json } else { Format::Xml }
+    http.format_hint().unwrap_or(if http.is_v3() {
+        Format::Json
+    } else {
+        Format::Xml
     })
 }
 
 /// A form body's text, when the request has one.
 fn form_text<'a>(http: &HttpRequest<'a>) -> Option<&'a str> {
-    let form = http.method == "POST"
-        && http
-            .header("content-type")
-            .is_some_and(|t| t.to_ascii_lowercase().contains("x-www-form-urlencoded"));
-    form.then(|| std::str::from_utf8(http.body).ok()).flatten()
+    http.has_form_body()
+        .then(|| std::str::from_utf8(http.body).ok())
+        .flatten()
 }

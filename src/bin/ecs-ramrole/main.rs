@@ -7,6 +7,7 @@
 //!   every stage.
 //! - `schema`: every operation's parameters as JSON.
 //! - `explain`: why a signature does not match.
+//! - `serve`: a mock ECS endpoint over HTTP/1.1.
 
 // The library is pure and its lint forbids IO; this command reads files and runs
 // adapters by design.
@@ -18,6 +19,7 @@ mod corpus;
 mod explain;
 mod report;
 mod runner;
+mod serve;
 
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -57,6 +59,12 @@ enum Command {
     ///
     /// Exit status: 0 whenever a diagnosis was printed, 2 when an input cannot be read.
     Explain(explain::Options),
+    /// A mock ECS endpoint over HTTP/1.1: the service model, with admin endpoints under
+    /// /_mock/ (state, faults, requests, reset).
+    ///
+    /// Exit status: 0 after SIGINT or SIGTERM (in-flight requests answered), 2 when it
+    /// cannot start.
+    Serve(serve::Options),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +74,7 @@ fn main() -> ExitCode {
         Command::Adapter { persistent: false } => run_adapter(),
         Command::Adapter { persistent: true } => run_persistent_adapter(),
         Command::Explain(options) => explain::run(&options),
+        Command::Serve(options) => serve::run(options),
         Command::Schema => {
             println!("{:#}", ecs_ramrole::conformance::parameter_schema());
             ExitCode::SUCCESS
