@@ -543,3 +543,85 @@ pub fn check_json_agreement(body: &[u8], outcome: Result<(), DecodeErrorKind>) {
         Err(_) => {}
     }
 }
+
+/// The state `service_request` serves: the corpus's incoming cases' key (`testid` /
+/// `testsecret`) and instances their requests name.
+pub const SERVICE_STATE: &str = r#"{
+  "instances": [
+    {"region": "cn-hangzhou", "id": "i-1"},
+    {"region": "cn-hangzhou", "id": "i-2", "ram_role": "Other"},
+    {"region": "cn-hangzhou", "id": "i-3", "network_type": "classic"}
+  ],
+  "roles": [{"name": "EcsRole"}, {"name": "Other"}, {"name": "NotEcs", "ecs_trusted": false}],
+  "access_keys": [{"id": "testid", "secret": "testsecret"}]
+}"#;
+
+/// The corpus's incoming cases are signed at 2016-02-23T12:46:24Z.
+pub const SERVICE_NOW: i64 = 1_456_231_584;
+
+/// The fault rules `service_request` can turn on (flags bits 1-2).
+const SERVICE_FAULTS: [&str; 4] = [
+    "[]",
+    r#"[{"operation": "AttachInstanceRamRole", "every": true, "fault": {"kind": "throttle"}}]"#,
+    r#"[{"every": true, "fault": {"kind": "truncated"}}]"#,
+    r#"[{"probability": 0.5, "fault": {"kind": "status", "status": 503, "code": "ServiceUnavailable"}}]"#,
+];
+
+/// `Service::handle` on a fuzzed HTTP request. The input is a flags byte (bit 0: do not
+/// verify; bits 1-2: a fault rule set; bits 3-7: the fault draw), then method, path,
+/// query, headers (`name: value` lines) and body, separated by NUL bytes.
+///
+/// Asserted, the admin endpoints (`/_mock/`) aside: a status between 100 and 599; an
+/// answer other than 200 leaves the state as it was; a JSON answer (faults aside) is JSON; one request in the log; the secret
+/// nowhere in the log; and, verifying, the same request accepted twice only once (the
+/// second is a replay).
+pub fn check_service(data: &[u8]) {
+    use ecs_ramrole::service::{FaultRule, Options, Service, State};
+    use ecs_ramrole::HttpRequest;
+
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let mut parts = rest.split(|&b| b == 0);
+    let mut text = || String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let (method, path, query, headers) = (text(), text(), text(), text());
+    let body = parts.next().unwrap_or_default();
+    let headers: Vec<(&str, &str)> = headers
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim(), v.trim()))
+        .collect();
+    let verify = flags & 1 == 0;
+    let faults = SERVICE_FAULTS[usize::from((flags >> 1) & 3)];
+    let draw = f64::from(flags >> 3) / 32.0;
+
+    let state = State::from_json(SERVICE_STATE).expect("the fixed state is valid");
+    let mut service = Service::new(state, Vec::new(), Options::default().with_verify(verify));
+    service.set_faults(FaultRule::list_from_json(faults).expect("the fixed rules are valid"));
+    let http = HttpRequest::new(&method, &path, &query, &headers, body);
+    let before = service.state().to_json();
+    let answer = service.handle(&http, SERVICE_NOW, &mut || draw);
+    assert!((100..=599).contains(&answer.status), "status {}", answer.status);
+    if path.starts_with("/_mock/") {
+        // The admin endpoints change what they are told to and are not logged.
+        assert_eq!(service.requests().len(), 0);
+        return;
+    }
+    if answer.status != 200 {
+        assert_eq!(before, service.state().to_json(), "refused, yet changed");
+    }
+    let faulted = faults != "[]";
+    if !faulted && answer.header("content-type").is_some_and(|t| t.contains("json")) {
+        let parsed = serde_json::from_slice::<Value>(&answer.body);
+        assert!(parsed.is_ok(), "not JSON: {:?}", String::from_utf8_lossy(&answer.body));
+    }
+    let log = serde_json::to_string(&service.requests().collect::<Vec<_>>()).unwrap();
+    assert_eq!(service.requests().len(), 1);
+    let sent_secret = String::from_utf8_lossy(data).contains("testsecret");
+    assert!(sent_secret || !log.contains("testsecret"), "secret in the log");
+    let accepted = answer.status == 200 && answer.code.is_none() && !answer.close;
+    if verify && accepted && !faulted {
+        let again = service.handle(&http, SERVICE_NOW, &mut || draw);
+        assert_eq!(again.code.as_deref(), Some("SignatureNonceUsed"), "replay accepted");
+    }
+}

@@ -13,6 +13,9 @@ named by the SHA-1 of its content as libFuzzer names its own, so re-running only
 - adapter_envelope: a protocol-1 envelope for every case in corpus/ (request and sign
   cases from their `input`; response cases from `http`, `format` and the body as
   Base64), plus variants of the request envelopes (method, format, unsigned).
+- service_request: every incoming case's HTTP request, in the layout of fuzz/src/lib.rs
+  `check_service` (flags, then method, path, query, headers and body split by NUL), with
+  and without verification and with each fault rule set.
 - request_query: the wire queries the library builds for those request envelopes, from
   `ecs-ramrole adapter` (--bin), plus hand-made variants of them (`+` for spaces, raw
   JSON text, lowercase format, a duplicate, a missing Version...). Without --bin, only
@@ -35,7 +38,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 
-TARGETS = ("xml_response", "json_response", "error_body", "request_query", "adapter_envelope")
+TARGETS = (
+    "xml_response",
+    "json_response",
+    "error_body",
+    "request_query",
+    "adapter_envelope",
+    "service_request",
+)
 
 # error_setup(selector): bits 0-2 content type (0 text/xml, 1 application/json, 2 none,
 # 3 text/html), bits 3-4 requested format (0 none, 1 JSON, 2 XML), bits 5-7 status
@@ -186,6 +196,18 @@ def main() -> int:
     for query in sorted(queries):
         for variant in query_variants(query):
             write(dirs["request_query"], variant.encode("utf-8"))
+
+    # HTTP requests for the service model.
+    for path, case in cases:
+        if case["kind"] != "incoming":
+            continue
+        http = case["input"]
+        headers = "".join(f"{n}: {v}\n" for n, v in http["headers"])
+        fields = [http["method"], http["path"], http["query"], headers]
+        packed = b"\0".join(f.encode("utf-8") for f in fields)
+        packed += b"\0" + base64.b64decode(http.get("body_base64", ""))
+        for flags in (0, 1, 2, 4, 6, 1 | (31 << 3)):
+            write(dirs["service_request"], bytes([flags]) + packed)
 
     counts = {t: sum(1 for _ in d.iterdir()) for t, d in dirs.items()}
     print(
