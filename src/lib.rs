@@ -1,6 +1,7 @@
 //! An IO-free codec for the Alibaba Cloud ECS RPC operations [`AttachInstanceRamRole`]
-//! and [`DetachInstanceRamRole`] (API version 2014-05-26), built for SDKs to embed, mock
-//! servers to answer with, and a conformance corpus to check both.
+//! and [`DetachInstanceRamRole`], with [`DescribeInstanceRamRole`] that completes their
+//! lifecycle (API version 2014-05-26), built for SDKs to embed, mock servers to answer
+//! with, and a conformance corpus to check both.
 //!
 //! - **Requests** ([`Request`]): typed, checked at construction against one parameter
 //!   schema ([`Action::params`]), encoded infallibly into the canonical RPC query, and
@@ -17,6 +18,10 @@
 //!   [`DecodeError`] ("we could not parse": kind, field, byte offset, line and column).
 //!   [`Response::to_json`], [`Response::to_xml`] and their [`ServiceError`] twins write
 //!   the documented shapes back, for mock servers.
+//! - **A mock service** ([`service::Service`]): state in, answer out: decoding,
+//!   verification, replay protection, the operations' semantics, injected faults and
+//!   admin endpoints, with the time and the fault draws as inputs. `ecs-ramrole serve`
+//!   puts it behind HTTP.
 //! - **Conformance** (feature `conformance`): the corpus's case model, its judge, and
 //!   this crate's adapter.
 //!
