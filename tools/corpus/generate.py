@@ -91,7 +91,7 @@ def operation_wire(params):
     for name, value in params.items():
         if name == "InstanceIds":
             wire[name] = value if isinstance(value, str) else ids_json(value)
-        elif name in ("OwnerId", "ResourceOwnerId"):
+        elif name in INTEGER_PARAMS:
             wire[name] = str(value)
         else:
             wire[name] = value
@@ -144,7 +144,11 @@ DOC_SIGNING = {
 
 # Each operation's parameters: the crate's one schema, as `ecs-ramrole schema` writes it.
 with open(os.path.join(ROOT, "schema", "operations.json"), encoding="utf-8") as f:
-    OPERATION_PARAMS = {op: [p["name"] for p in params] for op, params in json.load(f)["operations"].items()}
+    _SCHEMA = json.load(f)["operations"]
+OPERATION_PARAMS = {op: [p["name"] for p in params] for op, params in _SCHEMA.items()}
+# Integer-typed parameters (OwnerId, ResourceOwnerId; Describe's PageNumber, PageSize): decimal on the wire.
+INTEGER_PARAMS = {p["name"] for params in _SCHEMA.values() for p in params if p["type"] == "integer"}
+assert INTEGER_PARAMS == {"OwnerId", "ResourceOwnerId", "PageNumber", "PageSize"}, INTEGER_PARAMS
 
 
 def expected_request(op, params, context):
@@ -159,7 +163,7 @@ def expected_request(op, params, context):
     for name, value in params.items():
         if name == "InstanceIds":
             wire[name] = value if isinstance(value, str) else ids_json(value)
-        elif name in ("OwnerId", "ResourceOwnerId"):
+        elif name in INTEGER_PARAMS:
             wire[name] = str(value)
         else:
             wire[name] = value
@@ -1754,6 +1758,403 @@ retry_pair("y_retry_not_found", 404, "InvalidRamRole.NotFound", "The specified R
            "404 InvalidRamRole.NotFound: retrying cannot help.")
 retry_pair("y_retry_invalid_parameter", 400, "InvalidParameter", "The specified parameter \"InstanceIds\" is not valid.", None, False, None,
            "A plain 400 InvalidParameter: not retryable.")
+
+
+# =======================================================================================
+# Corpus 1.1.0: DescribeInstanceRamRole, the third operation of the lifecycle (attach,
+# describe, detach): its requests (V1 and V3), its responses and the server side. As
+# above, every expected value is computed here or copied from the API reference page,
+# never taken from the Rust crate.
+# =======================================================================================
+
+DESCRIBE = "DescribeInstanceRamRole"
+DESCRIBE_PAGE = "AlibabaCloudDocs/ecs intl.en-US/API Reference/Instances/DescribeInstanceRamRole.md"
+DOC_DESCRIBE = {"type": "doc", "document": f"{DESCRIBE_PAGE}, version of 2020-11-09 (commit a6f72118, read in the fork "
+                                           "SkyeYXL/ecs, which carries the docs' history; protocol.md §1.4, §4.1)"}
+DOC_DESCRIBE_2019 = {"type": "doc", "document": f"{DESCRIBE_PAGE}, version of 2019-08-14 (commit c07f7d3f, read in the fork "
+                                                "SkyeYXL/ecs; protocol.md §1.4, §4.1)"}
+# The page's examples, byte-exact (the text between the code fences, as seed_blocks reads the seeds).
+DESCRIBE_DOC_XML = (
+    "<DescribeInstanceRamRoleResponse>\n      <RequestId>8F4CAE3F-7892-4662-83A5-2C2FFD639553</RequestId>\n"
+    "      <InstanceRamRoleSets>\n            <InstanceRamRoleSet>\n"
+    "                  <InstanceId>i-bp67acfmxazb4p****</InstanceId>\n"
+    "                  <RamRoleName>EcsServiceRole-EcsDocGuideTest</RamRoleName>\n            </InstanceRamRoleSet>\n"
+    "      </InstanceRamRoleSets>\n      <TotalCount>1</TotalCount>\n      <PageNumber>1</PageNumber>\n"
+    "      <PageSize>1</PageSize>\n</DescribeInstanceRamRoleResponse>\n")
+DESCRIBE_DOC_JSON = (
+    '{\n    "RequestId": "8F4CAE3F-7892-4662-83A5-2C2FFD639553",\n    "InstanceRamRoleSets": {\n'
+    '        "InstanceRamRoleSet": [\n            {\n                "InstanceId": "i-bp67acfmxazb4p****",\n'
+    '                "RamRoleName": "EcsServiceRole-EcsDocGuideTest"\n            }\n        ]\n    },\n'
+    '    "TotalCount": 1,\n    "PageNumber": 1,\n    "PageSize": 1\n}\n')
+DESCRIBE_DOC_2019_XML = (
+    "<DescribeInstanceRamRoleResponse>\n  <RequestId>8F4CAE3F-7892-4662-83A5-2C2FFD639553</RequestId>\n"
+    "  <InstanceRamRoleSets>\n    <InstanceRamRoleSet>\n      <InstanceId>i-instance1</InstanceId>\n"
+    "      <RamRoleName>RamRoleTest</RamRoleName>\n    </InstanceRamRoleSet>\n  </InstanceRamRoleSets>\n"
+    "  <TotalCount>1</TotalCount> \n</DescribeInstanceRamRoleResponse>\n\n")
+DESCRIBE_DOC_2019_JSON = (
+    '{\n\t"TotalCount":1,\n\t"RequestId":"8F4CAE3F-7892-4662-83A5-2C2FFD639553",\n\t"InstanceRamRoleSets":{\n'
+    '\t\t"InstanceRamRoleSet":[\n\t\t\t{\n\t\t\t\t"InstanceId":"i-instance1",\n\t\t\t\t"RamRoleName":"RamRoleTest"\n'
+    '\t\t\t}\n\t\t]\n\t}\n}\n')
+
+# SHA-256 of the page's bytes (git show <commit>:<path>, the text between the fences), so an edit shows.
+assert sha256_hex(DESCRIBE_DOC_XML) == "45437aa5f38fff47e5acd5d46fcde5c848f255fdb7a272d6b268586a93d4aa74"
+assert sha256_hex(DESCRIBE_DOC_JSON) == "81c51a78bd7fdca09e5bcf2e1794c03f031d20deb14112bb150964802ef21db0"
+assert sha256_hex(DESCRIBE_DOC_2019_XML) == "9c2bc6b3cb1098964e4a996298bbc50d8461427a9d0e88feb1ddbc820f57ad76"
+assert sha256_hex(DESCRIBE_DOC_2019_JSON) == "1afd3bac5a678c544bc750a518d7e1fd11b5fa492ea76b080c7572d22cc295b1"
+
+# ---------------------------------------------------------------------------------------
+# request/DescribeInstanceRamRole/
+
+
+def describe(**overrides):
+    """Describe by instance (the default) ..."""
+    return with_overrides({"RegionId": "cn-hangzhou", "InstanceIds": ["i-1"]}, overrides)
+
+
+def by_role(**overrides):
+    """... or by role."""
+    return with_overrides({"RegionId": "cn-hangzhou", "RamRoleName": "EcsRole"}, overrides)
+
+
+DESCRIBE_REPAIR = ("The page shows the parameters raw and unencoded, with layout spaces and a <Common request parameters> "
+                   "placeholder; they are taken as documented (InstanceIds as the page's JSON text, byte for byte; PageNumber and "
+                   "PageSize as integers) and encoded on the wire.")
+DOC_DESCRIBE_REQUEST = {"RegionId": "cn-hangzhou", "InstanceIds": '["i-bp67acfmxazb1p****", "i-bp67acfmxazb2p****", "bp67acfmxazb3p****"]',
+                        "PageNumber": 1, "PageSize": 1}
+DOC_DESCRIBE_2019_REQUEST = {"RegionId": "cn-hangzhou", "InstanceIds": '["i-instance1"]', "PageNumber": 1, "PageSize": 10,
+                             "RamRoleName": "FinanceDeptOnly"}
+ALL_EMPTY_SRC = dict(DOC_DESCRIBE, note="the rule and the service's 403 InvalidParameter.AllEmpty from the page's parameter and "
+                                           "error tables; the request is synthetic")
+ALL_EMPTY = ("At least one of InstanceIds and RamRoleName must be given (protocol.md §1.4; the service answers 403 "
+             "InvalidParameter.AllEmpty). The request kind names it constraint_violation: neither parameter is required by "
+             "itself, the rule is across the two (and the service's code is an InvalidParameter one, not MissingParameter), "
+             "as this library answers it.")
+
+
+def d_req(stem, params, context, description, expect=None, tags=(), level="must", source=SYNTHETIC):
+    request_case(DESCRIBE, stem, params, context, expect=expect, description=description, tags=("describe",) + tuple(tags),
+                 level=level, source=source)
+
+
+d_req("y_doc_example", DOC_DESCRIBE_REQUEST, SIGNED_POST,
+      "The 2020 page's request example (three IDs as the page's JSON text, one of them without its i- prefix, PageNumber 1, "
+      "PageSize 1), signed with the documented signing example's key, time and nonce, POST and JSON.",
+      source=dict(DOC_DESCRIBE, repair=DESCRIBE_REPAIR), tags=("doc", "paging"))
+d_req("y_doc_example_get_xml", DOC_DESCRIBE_REQUEST, SIGNED_GET_XML, "The same example over GET with Format=XML.",
+      source=dict(DOC_DESCRIBE, repair=DESCRIBE_REPAIR), tags=("doc", "paging"))
+d_req("y_doc_example_2019", DOC_DESCRIBE_2019_REQUEST, SIGNED_POST,
+      "The 2019 page's request example: InstanceIds and RamRoleName together, with PageNumber 1 and PageSize 10.",
+      source=dict(DOC_DESCRIBE_2019, repair=DESCRIBE_REPAIR), tags=("doc", "paging"))
+d_req("y_ids_only", describe(), SIGNED_POST, "By instance: InstanceIds without RamRoleName.", tags=("filters",))
+d_req("y_role_name_only", by_role(), SIGNED_POST, "By role: RamRoleName without InstanceIds (every instance that has the role).",
+      tags=("filters",))
+d_req("y_ids_and_role_name", describe(RamRoleName="EcsRole", InstanceIds=["i-2", "i-1"]), SIGNED_POST,
+      "Both filters at once; the IDs keep their order.", tags=("filters",))
+d_req("y_paging", by_role(PageNumber=3, PageSize=50), SIGNED_POST,
+      "PageNumber and PageSize are integers written in decimal; PageSize 50 is the documented maximum.", tags=("paging", "limit"))
+d_req("y_page_size_1", describe(PageSize=1, PageNumber=1), SIGNED_POST, "PageSize 1 and PageNumber 1, the smallest values.",
+      tags=("paging", "limit"))
+d_req("y_page_number_max_int32", by_role(PageNumber=2147483647), SIGNED_POST,
+      "The page documents PageNumber as an Integer starting from 1 with no maximum; the SDK models are 32-bit, so 2^31-1 is the "
+      "largest (this library's bound).", tags=("paging", "limit"), level="should")
+d_req("y_get_xml", by_role(PageNumber=2), SIGNED_GET_XML, "GET with Format=XML, by role, second page.", tags=("paging",))
+d_req("y_unsigned", describe(RamRoleName="EcsRole", PageSize=20), {"method": "GET"},
+      "Unsigned and without Format: only Action, Version and the operation's parameters.", tags=("unsigned",))
+d_req("y_security_token", by_role(), {"method": "POST", "format": "JSON", "signing": dict(DOC_SIGNING, security_token="CAIS/token+with=odd chars")},
+      "An STS token is sent and signed as SecurityToken.", tags=("sts",))
+d_req("y_ids_100", describe(InstanceIds=HUNDRED), SIGNED_POST, "100 IDs, the documented maximum of the API reference page.",
+      tags=("ids", "limit"))
+d_req("y_ids_raw_spaced", describe(InstanceIds='["i-1", "i-2"]'), SIGNED_POST, "Raw JSON text is sent byte-for-byte.",
+      tags=("ids", "raw-json"))
+d_req("y_owner_params", by_role(OwnerId=1234567890123456, ResourceOwnerId=42, ResourceOwnerAccount="owner@example.com"), SIGNED_POST,
+      "OwnerId and ResourceOwnerId are Longs written in decimal; '@' is %40.", tags=("owner",))
+d_req("y_role_name_reserved_and_unicode", by_role(RamRoleName="角色 a+b*c~"), SIGNED_POST,
+      "Reserved and non-ASCII characters in RamRoleName: %20, %2B, %2A, ~ literal, UTF-8 bytes.", tags=("encoding",))
+
+# Rejects.
+d_req("n_all_empty", {"RegionId": "cn-hangzhou"}, SIGNED_POST, ALL_EMPTY, expect=reject("constraint_violation"), tags=("filters",),
+      source=ALL_EMPTY_SRC)
+d_req("n_all_empty_paging_only", {"RegionId": "cn-hangzhou", "PageNumber": 1, "PageSize": 10}, SIGNED_POST,
+      "Paging alone says nothing about what to describe: still neither InstanceIds nor RamRoleName.",
+      expect=reject("constraint_violation"), tags=("filters", "paging"))
+d_req("n_all_empty_unsigned", {"RegionId": "cn-hangzhou", "ResourceOwnerAccount": "owner"}, {"method": "GET"},
+      "Unsigned, with only RegionId and ResourceOwnerAccount: refused the same way.", expect=reject("constraint_violation"),
+      tags=("filters", "unsigned"))
+d_req("n_page_size_0", by_role(PageSize=0), SIGNED_POST, "PageSize is 1 to 50.", expect=reject("constraint_violation"),
+      tags=("paging", "limit"))
+d_req("n_page_size_51", by_role(PageSize=51), SIGNED_POST, "PageSize is at most 50 (the page: 'Valid values: 1 to 50').",
+      expect=reject("constraint_violation"), tags=("paging", "limit"))
+d_req("n_page_number_0", describe(PageNumber=0), SIGNED_POST, "Pages start from 1.", expect=reject("constraint_violation"),
+      tags=("paging", "limit"))
+d_req("n_page_number_too_large", by_role(PageNumber=2147483648), SIGNED_POST,
+      "2^31 does not fit the Integer the SDK models use (this library's bound; the page gives no maximum).",
+      expect=reject("constraint_violation"), tags=("paging", "limit"), level="should")
+d_req("n_page_size_string", by_role(PageSize="10"), SIGNED_POST, "PageSize is a JSON integer, like OwnerId.",
+      expect=reject("type_mismatch"), tags=("paging",))
+d_req("n_page_number_negative", by_role(PageNumber=-1), SIGNED_POST,
+      "A negative number is the wrong type, as for OwnerId (the integers are non-negative).", expect=reject("type_mismatch"),
+      tags=("paging",))
+d_req("n_page_size_fraction", by_role(PageSize=10.5), SIGNED_POST, "No fractions.", expect=reject("type_mismatch"), tags=("paging",))
+d_req("n_ids_empty", describe(InstanceIds=[]), SIGNED_POST,
+      "An empty array is present, so it is not the AllEmpty case: it breaks the 1-to-100 rule.", expect=reject("constraint_violation"),
+      tags=("ids",))
+d_req("n_ids_101", describe(InstanceIds=HUNDRED + ["i-100"]), SIGNED_POST, "101 IDs exceed the documented maximum of 100.",
+      expect=reject("constraint_violation"), tags=("ids", "limit"))
+d_req("n_ids_raw_bare_id", describe(InstanceIds="i-instance1", RamRoleName="EcsRole"), SIGNED_POST,
+      "A bare ID is not a JSON array, even with a RamRoleName beside it.", expect=reject("constraint_violation"), tags=("ids", "raw-json"))
+d_req("n_ids_item_not_string", describe(InstanceIds=["i-1", 2]), SIGNED_POST, "Array elements must be strings.",
+      expect=reject("type_mismatch"), tags=("ids",))
+d_req("n_region_missing", by_role(RegionId=None), SIGNED_POST, "RegionId is required.", expect=reject("missing_required"))
+d_req("n_region_empty", describe(RegionId=""), SIGNED_POST, "RegionId must not be empty.", expect=reject("constraint_violation"))
+d_req("n_role_name_empty", describe(RamRoleName=""), SIGNED_POST, "An optional parameter, when present, is not empty.",
+      expect=reject("constraint_violation"))
+d_req("n_policy_not_a_parameter", by_role(Policy="p"), SIGNED_POST, "DescribeInstanceRamRole has no Policy.",
+      expect=reject("constraint_violation"))
+
+# Signature V3.
+d_req("y_v3_post_query", describe(), V3_POST_JSON, "V3, by instance: the operation's parameters alone in the query, Action and "
+      "Version in x-acs-* headers, every V3 stage.", tags=("v3",))
+d_req("y_v3_get_query_xml", by_role(PageNumber=2, PageSize=50), V3_GET_XML,
+      "V3 over GET, by role, with paging: the integers in the canonical query; accept is application/xml.", tags=("v3", "paging"))
+d_req("y_v3_post_body", describe(RamRoleName="EcsRole", PageNumber=1, PageSize=10), V3_BODY_JSON,
+      "V3 with both filters and paging in a form body: empty query, content-type signed, the body's hash.", tags=("v3", "body", "paging"))
+d_req("y_v3_security_token", by_role(), dict(V3_POST_JSON, signing=dict(V3_SIGNING, security_token="CAIS/token+with=odd chars")),
+      "An STS token in x-acs-security-token, signed.", tags=("v3", "sts"))
+d_req("n_v3_all_empty", {"RegionId": "cn-hangzhou"}, V3_POST_JSON, ALL_EMPTY, expect=reject("constraint_violation"),
+      tags=("v3", "filters"), source=ALL_EMPTY_SRC)
+d_req("n_v3_page_size_51", by_role(PageSize=51), V3_BODY_JSON, "PageSize at most 50, in the body too.",
+      expect=reject("constraint_violation"), tags=("v3", "paging", "limit"))
+d_req("n_v3_region_missing", by_role(RegionId=None), V3_POST_JSON, "RegionId is required under V3 too.", expect=reject("missing_required"),
+      tags=("v3",))
+
+# Pin two wire shapes by hand, so the generator's own code is checked for Describe too.
+_d = expected_request(DESCRIBE, by_role(PageNumber=2, PageSize=50), {"method": "GET"})
+assert _d["query"] == ("Action=DescribeInstanceRamRole&PageNumber=2&PageSize=50&RamRoleName=EcsRole&RegionId=cn-hangzhou"
+                       "&Version=2014-05-26"), _d["query"]
+_d = expected_request(DESCRIBE, DOC_DESCRIBE_REQUEST, {"method": "GET"})
+assert ("InstanceIds=%5B%22i-bp67acfmxazb1p%2A%2A%2A%2A%22%2C%20%22i-bp67acfmxazb2p%2A%2A%2A%2A%22%2C%20%22bp67acfmxazb3p%2A%2A%2A%2A%22%5D"
+        "&PageNumber=1&PageSize=1&RegionId=cn-hangzhou") in _d["query"], _d["query"]
+
+# ---------------------------------------------------------------------------------------
+# response/DescribeInstanceRamRole/{xml,json}/
+#
+# The normalized value (corpus/README.md): RequestId, RegionId, TotalCount, PageNumber,
+# PageSize and InstanceRamRoleSets.InstanceRamRoleSet[{InstanceId, RamRoleName}]; the
+# fields of the other two operations are unknown here.
+
+D = DESCRIBE
+
+
+def sets_value(items):
+    return {"InstanceRamRoleSets": {"InstanceRamRoleSet": items}}
+
+
+def sets_xml(items):
+    return "<InstanceRamRoleSets>" + "".join(
+        "<InstanceRamRoleSet>" + "".join(el(k, xml_text(v)) for k, v in s.items()) + "</InstanceRamRoleSet>" for s in items) + \
+        "</InstanceRamRoleSets>"
+
+
+def describe_xml(value, decl=True):
+    """A Describe value as its XML body, fields in the value's order."""
+    fields = ""
+    for name, v in value.items():
+        if name == "InstanceRamRoleSets":
+            fields += sets_xml(v["InstanceRamRoleSet"])
+        else:
+            fields += el(name, xml_text(v) if isinstance(v, str) else json.dumps(v))
+    return xml_doc(D, fields, decl)
+
+
+def d_pair(stem, value, description, level="must", tags=()):
+    twin_pair(D, stem, describe_xml(value), js_doc(D, value), value, description, level=level, tags=("describe",) + tuple(tags))
+
+
+def d_resp(fmt, stem, body, expect, description, level="must", tags=(), **kw):
+    response_case(D, fmt, stem, body, expect, description, level=level, tags=("describe",) + tuple(tags), **kw)
+
+
+DOC_RID = "8F4CAE3F-7892-4662-83A5-2C2FFD639553"
+_doc = dict({"RequestId": DOC_RID}, **sets_value([{"InstanceId": "i-bp67acfmxazb4p****", "RamRoleName": "EcsServiceRole-EcsDocGuideTest"}]),
+            TotalCount=1, PageNumber=1, PageSize=1)
+_doc_2019 = dict({"RequestId": DOC_RID}, **sets_value([{"InstanceId": "i-instance1", "RamRoleName": "RamRoleTest"}]), TotalCount=1)
+for fmt, body, other in (("xml", DESCRIBE_DOC_XML, "json"), ("json", DESCRIBE_DOC_JSON, "xml")):
+    d_resp(fmt, "y_doc_example", body, output(_doc),
+           "The 2020 page's response example, byte-exact: one role set, TotalCount, and the PageNumber and PageSize that the "
+           "page's samples carry although no SDK model declares them (protocol.md §4.1); the value keeps them, as numbers.",
+           source=DOC_DESCRIBE, tags=("doc", "paging"), twin=f"response/{D}/{other}/y_doc_example")
+for fmt, body, other in (("xml", DESCRIBE_DOC_2019_XML, "json"), ("json", DESCRIBE_DOC_2019_JSON, "xml")):
+    d_resp(fmt, "y_doc_example_2019", body, output(_doc_2019),
+           "The 2019 page's response example, byte-exact (XML two-space indented with a space after </TotalCount> and a blank "
+           "line at the end; JSON tab-indented, TotalCount first): no RegionId, PageNumber or PageSize, so none in the value.",
+           source=DOC_DESCRIBE_2019, tags=("doc",), twin=f"response/{D}/{other}/y_doc_example_2019")
+
+ROLE_SET = {"InstanceId": "i-bp67acfmxazb4p****", "RamRoleName": "EcsRole"}
+PAGE = {"RequestId": "R-1", "RegionId": "cn-hangzhou"}
+d_pair("y_sets_single", dict(PAGE, TotalCount=1, PageNumber=1, PageSize=10, **sets_value([ROLE_SET])),
+       "One role set: still a one-element list (the classic XML-to-object bug), with RegionId and paging.", tags=("list",))
+d_pair("y_sets_multiple", dict(PAGE, TotalCount=3, PageNumber=1, PageSize=10, **sets_value(
+    [{"InstanceId": "i-3", "RamRoleName": "EcsRole"}, {"InstanceId": "i-1", "RamRoleName": "EcsRole"}, {"InstanceId": "i-2", "RamRoleName": "EcsRole"}])),
+       "Three instances that have the role (a query by RamRoleName); order kept, not sorted.", tags=("list",))
+d_pair("y_last_page", dict(PAGE, TotalCount=3, PageNumber=2, PageSize=2, **sets_value([{"InstanceId": "i-3", "RamRoleName": "EcsRole"}])),
+       "The second page of two: TotalCount counts every page, so it is larger than the list; the value reports both as given.",
+       tags=("list", "paging"))
+d_pair("y_page_size_above_request_limit", dict(PAGE, PageSize=100, **sets_value([ROLE_SET])),
+       "A response's PageSize is reported as given: the request rule (at most 50) is not a decoding rule.", tags=("paging",), level="should")
+d_pair("y_sets_wrapper_absent", {"RequestId": "R-1", "TotalCount": 0},
+       "No InstanceRamRoleSets wrapper at all: the list is absent, not empty.", tags=("list",))
+d_pair("y_strings_exact", dict(PAGE, **sets_value([{"InstanceId": " i-1 ", "RamRoleName": "角色 & <role> \"q\""}])),
+       "Set fields are strings kept exactly: spaces, non-ASCII and escaped characters.", tags=("unicode",))
+_empty = dict(PAGE, TotalCount=0, PageNumber=1, PageSize=10, **sets_value([]))
+_empty_fields = el("RequestId", "R-1") + el("RegionId", "cn-hangzhou") + el("TotalCount", "0") + el("PageNumber", "1") + el("PageSize", "10")
+for stem, inner, desc in (("y_sets_empty_self_closing", "<InstanceRamRoleSets/>", "<InstanceRamRoleSets/>: a present, empty list (no instance has a role)."),
+                          ("y_sets_empty_open_close", "<InstanceRamRoleSets></InstanceRamRoleSets>", "<InstanceRamRoleSets></InstanceRamRoleSets>: a present, empty list."),
+                          ("y_sets_whitespace_only", "<InstanceRamRoleSets>\n    </InstanceRamRoleSets>", "A wrapper holding only whitespace: empty.")):
+    d_resp("xml", stem, xml_doc(D, _empty_fields + inner), output(_empty), desc, tags=("list", "empty"))
+d_resp("json", "y_sets_empty_array", js_doc(D, _empty), output(_empty), '{"InstanceRamRoleSets":{"InstanceRamRoleSet":[]}}: a present, empty list.',
+       tags=("list", "empty"))
+d_resp("json", "y_sets_empty_object_wrapper", js_doc(D, dict(_empty, InstanceRamRoleSets={})), output(_empty),
+       '{"InstanceRamRoleSets":{}}: the wrapper is present, so the list is present and empty.', tags=("list", "empty"))
+d_resp("json", "y_null_is_absent", '{"RequestId":"R-1","RegionId":null,"TotalCount":null,"PageNumber":null,"PageSize":null,"InstanceRamRoleSets":null}',
+       output({"RequestId": "R-1"}), "null is absent, the paging fields and the wrapper included.", tags=("null",))
+d_resp("json", "y_empty_object", "{}", output({}), "An empty object: every field absent.")
+d_resp("xml", "y_numbers_whitespace", xml_doc(D, "<TotalCount> 7 </TotalCount><PageNumber>\n2\n</PageNumber><PageSize>\t5</PageSize>", decl=False),
+       output({"TotalCount": 7, "PageNumber": 2, "PageSize": 5}), "Numbers may be padded with XML whitespace, the paging fields too.",
+       tags=("number", "paging"))
+
+_unknown_xml = xml_doc(D, '<New attr="1"><Deep>x</Deep></New>' + el("RequestId", "R-1") +
+                       '<InstanceRamRoleSets kind="a"><Other>1</Other><InstanceRamRoleSet><Extra><a/></Extra>' + el("InstanceId", "i-1") +
+                       "<Policy>p</Policy>" + el("RamRoleName", "EcsRole") + "</InstanceRamRoleSet></InstanceRamRoleSets>" + el("NextToken", "t"))
+_unknown_json = js_doc(D, {"New": {"Deep": [1, {"x": None}]}, "RequestId": "R-1",
+                           "InstanceRamRoleSets": {"Other": 1, "InstanceRamRoleSet": [{"Extra": {"a": []}, "InstanceId": "i-1", "Policy": "p",
+                                                                                        "RamRoleName": "EcsRole"}]},
+                           "NextToken": "t"})
+twin_pair(D, "y_unknown_fields_ignored", _unknown_xml, _unknown_json,
+          dict({"RequestId": "R-1"}, **sets_value([{"InstanceId": "i-1", "RamRoleName": "EcsRole"}])),
+          "Unknown scalars, objects, lists and attributes at the root, wrapper and set level are ignored.", tags=("describe", "unknown"))
+_other_ops_xml = xml_doc(D, el("RequestId", "R-1") + el("RamRoleName", "EcsRole") + el("FailCount", "0") + el("TotalCount", "1") +
+                         "<DescribeInstanceRamRoleResults><DescribeInstanceRamRoleResult><Code>200</Code></DescribeInstanceRamRoleResult>"
+                         "</DescribeInstanceRamRoleResults>")
+_other_ops_json = js_doc(D, {"RequestId": "R-1", "RamRoleName": "EcsRole", "FailCount": 0, "TotalCount": 1,
+                             "DescribeInstanceRamRoleResults": {"DescribeInstanceRamRoleResult": [{"Code": "200"}]}})
+twin_pair(D, "y_other_operations_fields_ignored", _other_ops_xml, _other_ops_json, {"RequestId": "R-1", "TotalCount": 1},
+          "RamRoleName and FailCount at the root and a per-instance results wrapper belong to Attach and Detach: no document gives "
+          "them to Describe, so here they are unknown and ignored (as this library does).", level="should", tags=("describe", "unknown"))
+
+# Type and shape errors, after the Attach cases' conventions.
+d_resp("json", "n_total_count_string", '{"TotalCount":"1"}', reject("type_mismatch"), "TotalCount is a JSON integer.", tags=("number",))
+d_resp("json", "n_page_number_string", '{"PageNumber":"1"}', reject("type_mismatch"), "PageNumber is a JSON integer.", tags=("number", "paging"))
+d_resp("json", "n_page_size_fraction", '{"PageSize":10.5}', reject("type_mismatch"), "No fractions.", tags=("number", "paging"))
+d_resp("json", "n_page_size_negative", '{"PageSize":-1}', reject("type_mismatch"), "Counts and page fields are not negative.",
+       tags=("number", "paging"))
+d_resp("json", "n_page_number_overflow", '{"PageNumber":4294967296}', reject("type_mismatch"), "Page fields fit in 32 bits, like the counts.",
+       level="should", tags=("number", "paging"))
+d_resp("json", "n_region_id_number", '{"RegionId":1}', reject("type_mismatch"), "RegionId is a string.")
+d_resp("json", "n_sets_wrapper_is_array", '{"InstanceRamRoleSets":[{"InstanceId":"i-1","RamRoleName":"r"}]}', reject("type_mismatch"),
+       "The wrapper is an object holding the list.", tags=("list",))
+d_resp("json", "n_set_item_not_object", '{"InstanceRamRoleSets":{"InstanceRamRoleSet":["i-1"]}}', reject("type_mismatch"),
+       "List items are objects.", tags=("list",))
+d_resp("json", "n_set_instance_id_number", '{"InstanceRamRoleSets":{"InstanceRamRoleSet":[{"InstanceId":1,"RamRoleName":"r"}]}}',
+       reject("type_mismatch"), "InstanceId is a string.", tags=("list",))
+d_resp("json", "n_top_level_array", '[{"RequestId":"R-1"}]', reject("unexpected_shape"), "The body is an object.", tags=("shape",))
+d_resp("json", "n_dup_keys", '{"PageSize":10,"PageSize":50}', reject("unexpected_shape"), "A field given twice.", level="should",
+       tags=("duplicate",))
+d_resp("json", "n_truncated", '{"RequestId":"R-1","InstanceRamRoleSets":{"InstanceRamRoleSet":[{"InstanceId":"i-', reject("malformed_body"),
+       "Cut short.", tags=("truncated",))
+d_resp("json", "i_sets_single_object_not_array", '{"InstanceRamRoleSets":{"InstanceRamRoleSet":{"InstanceId":"i-1","RamRoleName":"r"}}}',
+       any_of(reject("type_mismatch"), output(sets_value([{"InstanceId": "i-1", "RamRoleName": "r"}]))),
+       "An object where the array belongs (an XML-to-JSON converter artifact).", level="may", tags=("list",))
+d_resp("xml", "n_total_count_text", xml_doc(D, el("TotalCount", "one")), reject("type_mismatch"), "TotalCount is an integer.", tags=("number",))
+d_resp("xml", "n_page_number_text", xml_doc(D, el("PageNumber", "first")), reject("type_mismatch"), "PageNumber is an integer.",
+       tags=("number", "paging"))
+d_resp("xml", "n_page_size_negative", xml_doc(D, el("PageSize", "-1")), reject("type_mismatch"), "Not negative.", tags=("number", "paging"))
+d_resp("xml", "n_page_size_overflow", xml_doc(D, el("PageSize", "4294967296")), reject("type_mismatch"), "Fits in 32 bits.",
+       level="should", tags=("number", "paging"))
+d_resp("xml", "n_page_number_empty", xml_doc(D, "<PageNumber/>"), reject("type_mismatch"), "An empty element is not a number.",
+       level="should", tags=("number", "paging"))
+d_resp("xml", "n_element_inside_text_field",
+       xml_doc(D, "<InstanceRamRoleSets><InstanceRamRoleSet><InstanceId><b>i-1</b></InstanceId></InstanceRamRoleSet></InstanceRamRoleSets>"),
+       reject("type_mismatch"), "A string field holds text, not elements.", tags=("shape",))
+d_resp("xml", "n_wrong_root", xml_doc(A, el("RequestId", "R-1") + sets_xml([ROLE_SET])), reject("unexpected_shape"),
+       "AttachInstanceRamRole's root element on a Describe response.", tags=("shape",))
+d_resp("xml", "n_dup_sets_wrapper", xml_doc(D, sets_xml([ROLE_SET]) + sets_xml([ROLE_SET])), reject("unexpected_shape"),
+       "Two InstanceRamRoleSets wrappers: repeated items are the list, a repeated wrapper is not.", level="should", tags=("shape", "duplicate"))
+d_resp("xml", "n_doctype_internal_entity", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "expanded">]>' + xml_doc(D, el("RequestId", "&x;"), decl=False),
+       reject("forbidden_construct"), "An entity declaration: rejected, never expanded, on Describe as on the others.", tags=("dtd", "security"))
+
+# The page's one documented error (403 InvalidParameter.AllEmpty, message '%s').
+_all_empty_message = "The specified parameters InstanceIds and RamRoleName are all empty."
+_expected = service_error(http_status=403, code="InvalidParameter.AllEmpty", message=_all_empty_message, request_id=RID, host_id=HOST)
+_expected["retry"] = {"retryable": False, "after_ms": None}
+for fmt, body, other in (
+    ("xml", f'<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>{RID}</RequestId><HostId>{HOST}</HostId>'
+            f'<Code>InvalidParameter.AllEmpty</Code><Message>{_all_empty_message}</Message></Error>', "json"),
+    ("json", json.dumps({"RequestId": RID, "HostId": HOST, "Code": "InvalidParameter.AllEmpty", "Message": _all_empty_message}), "xml"),
+):
+    d_resp(fmt, "y_error_all_empty", body, _expected,
+           "403 InvalidParameter.AllEmpty from the page's error table, on a Describe call: a service error, not retryable (a "
+           "403 with neither a retryable code nor x-acs-retry-after). The page documents the message as '%s'; this one is made up.",
+           status=403, source=dict(DOC_DESCRIBE, note="status and code from the error table; message synthetic; body shape from protocol.md §5.1"),
+           tags=("error", "retry"), twin=f"response/{D}/{other}/y_error_all_empty")
+
+# ---------------------------------------------------------------------------------------
+# incoming/v1/*describe* and incoming/v3/*describe*: the server side of Describe. Step 5
+# gains one rule: after every parameter's own rule, neither InstanceIds nor RamRoleName is
+# 403 InvalidParameter.AllEmpty.
+
+D_IDS = describe()
+D_ROLE = by_role(PageNumber=2, PageSize=50)
+D_BOTH = describe(RamRoleName="EcsRole", PageNumber=1, PageSize=10)
+ALL_EMPTY_CODE = "InvalidParameter.AllEmpty"
+
+v1_ok("y_describe_post_query", DESCRIBE, D_IDS, v1_post(DESCRIBE, D_IDS), "A V1 Describe by instance, in the request kind's shape.",
+      tags=("describe",))
+v1_ok("y_describe_get_role_name_paging", DESCRIBE, D_ROLE,
+      v1_request("GET", v1_signed_query("GET", v1_params(DESCRIBE, D_ROLE, Format="XML"))),
+      "GET by role with paging: PageNumber and PageSize come back as integers, like OwnerId.", tags=("describe", "paging"))
+_form = v1_signed_query("POST", v1_params(DESCRIBE, D_BOTH))
+v1_ok("y_describe_form_body", DESCRIBE, D_BOTH, v1_request("POST", "", _form, [HOST_HEADER, FORM_CT]),
+      "Both filters and paging in a form body (pop-core's shape).", tags=("describe", "form-body"))
+v1_ok("y_describe_doc_example", DESCRIBE, DOC_DESCRIBE_REQUEST, v1_post(DESCRIBE, DOC_DESCRIBE_REQUEST),
+      "The 2020 page's request example, signed: its spaced InstanceIds text parses to the three IDs.",
+      source=dict(DOC_DESCRIBE, repair=DESCRIBE_REPAIR), tags=("describe", "doc"))
+v1_refused("n_describe_all_empty", v1_post(DESCRIBE, {"RegionId": "cn-hangzhou"}), 403, ALL_EMPTY_CODE,
+           "Correctly signed, with neither InstanceIds nor RamRoleName: 403 InvalidParameter.AllEmpty (the page's error table).",
+           tags=("describe", "params"), source=ALL_EMPTY_SRC)
+v1_refused("n_describe_all_empty_paging_only", v1_post(DESCRIBE, {"RegionId": "cn-hangzhou", "PageNumber": 1, "PageSize": 10}), 403,
+           ALL_EMPTY_CODE, "Paging without a filter: still AllEmpty.", tags=("describe", "params"))
+_good = v1_post(DESCRIBE, {"RegionId": "cn-hangzhou"})["query"]
+_tampered = _good.replace("RegionId=cn-hangzhou", "RegionId=cn-beijing")
+assert _tampered != _good
+v1_refused("n_describe_all_empty_bad_signature", v1_request("POST", _tampered), 400, SIGNATURE_DOES_NOT_MATCH,
+           "AllEmpty and a signature that does not match: the signature (step 3) answers before the parameters (step 5).",
+           sts=v1_server_sts("POST", _tampered), tags=("describe", "signature"))
+for stem, params, code, description in (
+    ("n_describe_page_size_51", by_role(PageSize=51), "InvalidParameter", "PageSize over 50."),
+    ("n_describe_page_number_zero", describe(PageNumber=0), "InvalidParameter", "PageNumber 0: pages start from 1."),
+    ("n_describe_page_size_not_a_number", by_role(PageSize="ten"), "InvalidParameter", "PageSize is not an integer."),
+    ("n_describe_ids_empty_array", describe(InstanceIds="[]"), "InvalidInstanceIds.Malformed",
+     "An empty array is present: malformed, not AllEmpty."),
+    ("n_describe_role_name_empty", {"RegionId": "cn-hangzhou", "RamRoleName": ""}, "InvalidParameter",
+     "RamRoleName present but empty, and no InstanceIds: the parameter's own rule answers first (present is not absent)."),
+    ("n_describe_region_missing", by_role(RegionId=None), "MissingParameter.RegionId", "No RegionId."),
+):
+    v1_refused(stem, v1_post(DESCRIBE, params), 400, code, description + " Correctly signed, refused by the operation's rules.",
+               tags=("describe", "params"))
+
+v3_ok("y_describe_post_query", DESCRIBE, D_IDS, v3_request(DESCRIBE, D_IDS), "A V3 Describe by instance, parameters in the query.",
+      tags=("describe",))
+v3_ok("y_describe_post_body", DESCRIBE, D_BOTH, v3_request(DESCRIBE, D_BOTH, V3_BODY_JSON),
+      "Both filters and paging in a form body.", tags=("describe", "form-body"))
+v3_ok("y_describe_get_xml", DESCRIBE, D_ROLE, v3_request(DESCRIBE, D_ROLE, V3_GET_XML), "GET by role with paging, accept application/xml.",
+      tags=("describe", "paging"))
+v3_refused("n_describe_all_empty", v3_request(DESCRIBE, {"RegionId": "cn-hangzhou"}), 403, ALL_EMPTY_CODE,
+           "Correctly signed, with neither InstanceIds nor RamRoleName: 403 InvalidParameter.AllEmpty.", tags=("describe", "params"),
+           source=ALL_EMPTY_SRC)
+v3_refused("n_describe_all_empty_body_paging_only", v3_request(DESCRIBE, {"RegionId": "cn-hangzhou", "PageSize": 10}, V3_BODY_JSON), 403,
+           ALL_EMPTY_CODE, "Only RegionId and PageSize, in a form body: AllEmpty.", tags=("describe", "params", "form-body"))
+v3_refused("n_describe_page_size_zero", v3_request(DESCRIBE, by_role(PageSize=0), V3_BODY_JSON), 400, "InvalidParameter",
+           "PageSize 0 in a form body. Correctly signed.", tags=("describe", "params", "form-body"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ It exists so that every `must` case of the corpus is checked by two independent
 implementations (this one and the Rust crate), and, through `--mutant NAME`, so CI can
 prove that the corpus catches each deliberately broken behaviour.
 
+With a stream of one-line envelopes on stdin (the harness's `--persistent` mode) it answers
+each with one line, flushed, until stdin closes.
+
 An envelope that is not JSON, or lacks `"protocol": 1`, or is structurally unusable
 (for example `input` not an object) is a harness bug, not SDK input: the adapter
 prints a message on stderr and exits 2 without a verdict.
@@ -73,6 +76,9 @@ MUTANTS = (
     # The retry hint (since corpus 1.1.0)
     "retry_after_ignored",          # x-acs-retry-after never read: status and code only
     "retry_after_zero_is_hint",     # x-acs-retry-after: 0 taken as a hint (retry at once)
+    # DescribeInstanceRamRole (since corpus 1.1.0)
+    "describe_filters_unchecked",   # neither InstanceIds nor RamRoleName accepted (no AllEmpty)
+    "describe_paging_dropped",      # PageNumber/PageSize left out of the value (as the SDK models lack them)
 )
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
@@ -451,11 +457,37 @@ ATTACH_PARAMS = {
     "ResourceOwnerAccount": "string",
 }
 DETACH_PARAMS = {k: v for k, v in ATTACH_PARAMS.items() if k != "Policy"}
+# "page_number" and "page_size" are typed like "long" (non-negative JSON integers) and then
+# held to their range, PAGE_RANGES, as a constraint.
+DESCRIBE_PARAMS = {
+    "RegionId": "string",
+    "InstanceIds": "ids",
+    "RamRoleName": "string",
+    "PageNumber": "page_number",
+    "PageSize": "page_size",
+    "OwnerId": "long",
+    "ResourceOwnerId": "long",
+    "ResourceOwnerAccount": "string",
+}
+INTEGER_KINDS = ("long", "page_number", "page_size")
+# PageNumber: from 1 (the page gives no maximum; the SDK models are 32-bit Integers).
+# PageSize: 1 to 50 ("Valid values: 1 to 50").
+PAGE_RANGES = {"page_number": (1, 2**31 - 1), "page_size": (1, 50)}
 
 OPERATIONS = {
     "AttachInstanceRamRole": {"params": ATTACH_PARAMS, "required": ("RegionId", "InstanceIds", "RamRoleName")},
     "DetachInstanceRamRole": {"params": DETACH_PARAMS, "required": ("RegionId", "InstanceIds")},
+    # At least one of `one_of` must be given (the service's 403 InvalidParameter.AllEmpty).
+    "DescribeInstanceRamRole": {"params": DESCRIBE_PARAMS, "required": ("RegionId",), "one_of": ("InstanceIds", "RamRoleName")},
 }
+
+
+def all_empty(spec, params):
+    """True when the operation needs one of several parameters and none is present."""
+    one_of = spec.get("one_of")
+    if not one_of or mutant("describe_filters_unchecked"):
+        return False
+    return not any(name in params for name in one_of)
 
 # Parameters that must not be empty strings when present.
 NON_EMPTY_PARAMS = ("RegionId", "RamRoleName", "ResourceOwnerAccount")
@@ -516,7 +548,7 @@ def check_param_type(name, kind, value):
     if kind == "string":
         if not isinstance(value, str):
             raise Reject("type_mismatch", "%s must be a JSON string" % name)
-    elif kind == "long":
+    elif kind in INTEGER_KINDS:
         # bool is a subclass of int in Python but not a JSON integer.
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= I64_MAX:
             raise Reject("type_mismatch", "%s must be a non-negative JSON integer (Long)" % name)
@@ -581,10 +613,17 @@ def handle_request(env):
     for name in NON_EMPTY_PARAMS:
         if params.get(name) == "":
             raise Reject("constraint_violation", "%s must not be empty" % name)
-    ids_wire = render_instance_ids(params["InstanceIds"])
+    ids_wire = render_instance_ids(params["InstanceIds"]) if "InstanceIds" in params else None
     if "Policy" in params and not 1 <= len(params["Policy"]) <= MAX_POLICY_CHARS:
         # len() counts code points = Unicode scalar values (lone surrogates were refused).
         raise Reject("constraint_violation", "Policy must hold 1 to 1024 characters")
+    for name in sorted(params):
+        if known[name] in PAGE_RANGES:
+            low, high = PAGE_RANGES[known[name]]
+            if not low <= params[name] <= high:
+                raise Reject("constraint_violation", "%s must be %d to %d" % (name, low, high))
+    if all_empty(spec, params):
+        raise Reject("constraint_violation", "give at least one of %s" % ", ".join(spec["one_of"]))
     method = context.get("method", "POST")
     if method is None:
         method = "POST"
@@ -617,7 +656,7 @@ def handle_request(env):
     for name, value in params.items():
         if name == "InstanceIds":
             operation_params[name] = ids_wire
-        elif known[name] == "long":
+        elif known[name] in INTEGER_KINDS:
             operation_params[name] = str(value)
         else:
             operation_params[name] = value
@@ -873,14 +912,16 @@ def accept_operation(operation, signature_version, params):
     for name in spec["required"]:
         if name not in params:
             raise Refusal(400, "MissingParameter." + name)
-    try:
-        ids = strict_json_loads(params["InstanceIds"])
-    except (ValueError, RecursionError):
-        raise Refusal(400, "InvalidInstanceIds.Malformed") from None
-    limit = max_ids()
-    if (not isinstance(ids, list) or not all(isinstance(i, str) and i != "" and not _LONE_SURROGATE.search(i) for i in ids)
-            or not ids or (limit is not None and len(ids) > limit)):
-        raise Refusal(400, "InvalidInstanceIds.Malformed")
+    ids = None
+    if "InstanceIds" in params:
+        try:
+            ids = strict_json_loads(params["InstanceIds"])
+        except (ValueError, RecursionError):
+            raise Refusal(400, "InvalidInstanceIds.Malformed") from None
+        limit = max_ids()
+        if (not isinstance(ids, list) or not all(isinstance(i, str) and i != "" and not _LONE_SURROGATE.search(i) for i in ids)
+                or not ids or (limit is not None and len(ids) > limit)):
+            raise Refusal(400, "InvalidInstanceIds.Malformed")
     out = {}
     for name in sorted(known):
         if name not in params:
@@ -888,8 +929,11 @@ def accept_operation(operation, signature_version, params):
         value = params[name]
         if name == "InstanceIds":
             out[name] = ids
-        elif known[name] == "long":
+        elif known[name] in INTEGER_KINDS:
             if not re.fullmatch(r"[0-9]+", value) or int(value) > I64_MAX:
+                raise Refusal(400, "InvalidParameter")
+            low, high = PAGE_RANGES.get(known[name], (0, I64_MAX))
+            if not low <= int(value) <= high:
                 raise Refusal(400, "InvalidParameter")
             out[name] = int(value)
         else:
@@ -898,6 +942,8 @@ def accept_operation(operation, signature_version, params):
             if name == "Policy" and not 1 <= len(value) <= MAX_POLICY_CHARS:
                 raise Refusal(400, "InvalidParameter")
             out[name] = value
+    if all_empty(spec, params):
+        raise Refusal(403, "InvalidParameter.AllEmpty")  # after every parameter's own rule
     return {"outcome": "accepted", "operation": operation, "signature_version": signature_version, "params": out}
 
 
@@ -1081,6 +1127,12 @@ SET_SCHEMA = (("InstanceId", "str"), ("RamRoleName", "str"))
 
 
 def response_schema(operation):
+    if operation == "DescribeInstanceRamRole":
+        fields = [("RequestId", "str"), ("RegionId", "str"), ("TotalCount", "u32")]
+        if not mutant("describe_paging_dropped"):
+            fields += [("PageNumber", "u32"), ("PageSize", "u32")]
+        fields.append(("InstanceRamRoleSets", ("list", "InstanceRamRoleSet", SET_SCHEMA)))
+        return tuple(fields)
     item = [("InstanceId", "str"), ("Code", "code"), ("Message", "str"), ("Success", "bool")]
     if operation == "DetachInstanceRamRole":
         item.append(("InstanceRamRoleSets", ("list", "InstanceRamRoleSet", SET_SCHEMA)))
@@ -1472,13 +1524,32 @@ def main(argv=None):
         print("\n".join(MUTANTS))
         return 0
     MUTANT = args.mutant
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+
+    def answer(raw):
+        stdout.write(dump_json(run(read_envelope(raw))).encode("utf-8") + b"\n")
+        stdout.flush()
+
+    # A first line that is JSON by itself means the persistent mode (one compact envelope per
+    # line, answered one at a time, until stdin closes); anything else is the one-shot
+    # mode's single envelope, which may span lines.
+    first = stdin.readline()
     try:
-        verdict = run(read_envelope(sys.stdin.buffer.read()))
+        json.loads(first.decode("utf-8"))
+        persistent = True
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        persistent = False
+    try:
+        if not persistent:
+            answer(first + stdin.read())
+            return 0
+        answer(first)
+        for line in stdin:
+            if line.strip():
+                answer(line)
     except EnvelopeError as e:
         print("adapter: %s" % e, file=sys.stderr)
         return 2
-    sys.stdout.buffer.write(dump_json(verdict).encode("utf-8") + b"\n")
-    sys.stdout.flush()
     return 0
 
 

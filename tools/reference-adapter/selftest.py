@@ -882,6 +882,85 @@ def test_retry():
 
 
 # --------------------------------------------------------------------------------------
+# DescribeInstanceRamRole (corpus 1.1.0)
+# --------------------------------------------------------------------------------------
+
+DESCRIBE = "DescribeInstanceRamRole"
+# The 2020-11-09 API reference page's examples (AlibabaCloudDocs/ecs, commit a6f72118), byte-exact.
+DESCRIBE_DOC_XML = (
+    "<DescribeInstanceRamRoleResponse>\n      <RequestId>8F4CAE3F-7892-4662-83A5-2C2FFD639553</RequestId>\n"
+    "      <InstanceRamRoleSets>\n            <InstanceRamRoleSet>\n"
+    "                  <InstanceId>i-bp67acfmxazb4p****</InstanceId>\n"
+    "                  <RamRoleName>EcsServiceRole-EcsDocGuideTest</RamRoleName>\n            </InstanceRamRoleSet>\n"
+    "      </InstanceRamRoleSets>\n      <TotalCount>1</TotalCount>\n      <PageNumber>1</PageNumber>\n"
+    "      <PageSize>1</PageSize>\n</DescribeInstanceRamRoleResponse>\n")
+DESCRIBE_DOC_JSON = (
+    '{\n    "RequestId": "8F4CAE3F-7892-4662-83A5-2C2FFD639553",\n    "InstanceRamRoleSets": {\n'
+    '        "InstanceRamRoleSet": [\n            {\n                "InstanceId": "i-bp67acfmxazb4p****",\n'
+    '                "RamRoleName": "EcsServiceRole-EcsDocGuideTest"\n            }\n        ]\n    },\n'
+    '    "TotalCount": 1,\n    "PageNumber": 1,\n    "PageSize": 1\n}\n')
+DESCRIBE_DOC_VALUE = {
+    "RequestId": "8F4CAE3F-7892-4662-83A5-2C2FFD639553",
+    "InstanceRamRoleSets": {"InstanceRamRoleSet": [{"InstanceId": "i-bp67acfmxazb4p****", "RamRoleName": "EcsServiceRole-EcsDocGuideTest"}]},
+    "TotalCount": 1, "PageNumber": 1, "PageSize": 1,
+}
+
+
+def test_describe():
+    by_role = {"RegionId": "cn-hangzhou", "RamRoleName": "EcsRole"}
+    region = {"RegionId": "cn-hangzhou"}
+    check("describe/unsigned query", req_env(DESCRIBE, dict(by_role, PageNumber=2, PageSize=50), "GET"), equals({
+        "outcome": "request", "method": "GET",
+        "query": "Action=DescribeInstanceRamRole&PageNumber=2&PageSize=50&RamRoleName=EcsRole&RegionId=cn-hangzhou&Version=2014-05-26"}))
+    check("describe/ids only", req_env(DESCRIBE, dict(region, InstanceIds=["i-1"]), "GET"), equals({
+        "outcome": "request",
+        "query": "Action=DescribeInstanceRamRole&InstanceIds=%5B%22i-1%22%5D&RegionId=cn-hangzhou&Version=2014-05-26"}))
+    for label, params, kind in (
+        ("neither filter", region, "constraint_violation"),
+        ("paging only", dict(region, PageNumber=1, PageSize=10), "constraint_violation"),
+        ("filters null", dict(region, InstanceIds=None, RamRoleName=None), "constraint_violation"),
+        ("PageSize 0", dict(by_role, PageSize=0), "constraint_violation"),
+        ("PageSize 51", dict(by_role, PageSize=51), "constraint_violation"),
+        ("PageNumber 0", dict(by_role, PageNumber=0), "constraint_violation"),
+        ("PageNumber 2^31", dict(by_role, PageNumber=2**31), "constraint_violation"),
+        ("PageSize string", dict(by_role, PageSize="10"), "type_mismatch"),
+        ("PageNumber negative", dict(by_role, PageNumber=-1), "type_mismatch"),
+        ("PageSize true", dict(by_role, PageSize=True), "type_mismatch"),
+        ("InstanceIds []", dict(region, InstanceIds=[]), "constraint_violation"),
+        ("no RegionId", {"RamRoleName": "r"}, "missing_required"),
+        ("Policy", dict(by_role, Policy="p"), "constraint_violation"),
+    ):
+        check("describe/request %s" % label, req_env(DESCRIBE, params, signing=DOC_SIGNING), rejects(kind))
+    check("describe/doc XML", resp_env(DESCRIBE, DESCRIBE_DOC_XML, content_type=XML_CT), output(DESCRIBE_DOC_VALUE))
+    check("describe/doc JSON", resp_env(DESCRIBE, DESCRIBE_DOC_JSON, content_type=JSON_CT), output(DESCRIBE_DOC_VALUE))
+    check("describe/empty sets", resp_env(DESCRIBE, "<DescribeInstanceRamRoleResponse><InstanceRamRoleSets/></DescribeInstanceRamRoleResponse>"),
+          output({"InstanceRamRoleSets": {"InstanceRamRoleSet": []}}))
+    check("describe/Attach fields unknown", resp_env(DESCRIBE, '{"RamRoleName":"r","FailCount":0,"RegionId":"cn"}', content_type=JSON_CT),
+          output({"RegionId": "cn"}))
+    check("describe/PageSize string", resp_env(DESCRIBE, '{"PageSize":"10"}', content_type=JSON_CT), rejects("type_mismatch"))
+    check("describe/Attach root", resp_env(DESCRIBE, "<AttachInstanceRamRoleResponse/>"), rejects("unexpected_shape"))
+    # The server side: round trips through the client side.
+    try:
+        params = dict(by_role, InstanceIds=["i-1"], PageNumber=3, PageSize=7)
+        check("describe/incoming V1 accepted", served(req_env(DESCRIBE, params, "POST", "JSON", DOC_SIGNING))[0], equals({
+            "outcome": "accepted", "operation": DESCRIBE, "signature_version": "1.0", "params": params}))
+        check("describe/incoming V3 accepted", served(v3_env(DESCRIBE, params, placement="body"))[0], equals({
+            "outcome": "accepted", "operation": DESCRIBE, "signature_version": "ACS3-HMAC-SHA256", "params": params}))
+        v1_common = {"Action": DESCRIBE, "Version": "2014-05-26", "AccessKeyId": "testid", "SignatureMethod": "HMAC-SHA1",
+                     "SignatureVersion": "1.0", "SignatureNonce": "n", "Timestamp": "2016-02-23T12:46:24Z", "RegionId": "cn-hangzhou"}
+        check("describe/incoming AllEmpty", incoming_env("POST", v1_query_for(dict(v1_common, PageSize="10")), []),
+              refused(403, "InvalidParameter.AllEmpty"))
+        check("describe/incoming PageSize 50", served(req_env(DESCRIBE, dict(by_role, PageSize=50), "POST", "JSON", DOC_SIGNING))[0],
+              equals({"outcome": "accepted"}))
+        for label, extra, status, code in (("PageSize 51", {"RamRoleName": "r", "PageSize": "51"}, 400, "InvalidParameter"),
+                                           ("PageNumber 0", {"InstanceIds": '["i-1"]', "PageNumber": "0"}, 400, "InvalidParameter"),
+                                           ("RamRoleName empty", {"RamRoleName": ""}, 400, "InvalidParameter")):
+            check("describe/incoming %s" % label, incoming_env("POST", v1_query_for(dict(v1_common, **extra)), []), refused(status, code))
+    except AssertionError as e:
+        record("describe/incoming round trips", False, str(e))
+
+
+# --------------------------------------------------------------------------------------
 # Adapter protocol
 # --------------------------------------------------------------------------------------
 
@@ -891,6 +970,14 @@ def test_protocol():
         rc, out, err = run_adapter(raw)
         record("protocol/%s exits 2 without a verdict" % name, rc == 2 and out == b"" and err != b"",
                "rc=%d out=%r" % (rc, out))
+    # The persistent mode: one-line envelopes in, one line out per envelope, in order.
+    envs = [sign_env("GET", "s", {"a": str(n)}) for n in range(3)]
+    rc, out, err = run_adapter(b"".join(json.dumps(e).encode() + b"\n" for e in envs))
+    lines = out.decode("utf-8").splitlines()
+    record("protocol/persistent mode answers each line", rc == 0 and len(lines) == 3
+           and [json.loads(line) for line in lines] == [verdict_of(e) for e in envs], "rc=%d out=%r" % (rc, out))
+    rc, out, err = run_adapter(json.dumps(envs[0], indent=2).encode())
+    record("protocol/one-shot envelope over several lines", rc == 0 and json.loads(out) == verdict_of(envs[0]), "rc=%d out=%r" % (rc, out))
     rc, out, _ = run_adapter(b"", "--list-mutants")
     names = out.decode().split()
     record("protocol/--list-mutants", rc == 0 and len(names) == len(set(names)) >= 20, repr(names))
@@ -938,6 +1025,8 @@ def test_mutants(names):
         "v3_format_in_query": v3_env(DETACH, detach, fmt="XML"),
         "v3_headers_not_merged": sign_v3_env(headers=[["x-a", "1"], ["X-A", "2"]], access_key_id="a", access_key_secret="s"),
     }
+    probes["describe_filters_unchecked"] = req_env(DESCRIBE, {"RegionId": "cn-hangzhou"})
+    probes["describe_paging_dropped"] = resp_env(DESCRIBE, DESCRIBE_DOC_JSON, content_type=JSON_CT)
     probes["retry_after_ignored"]["http"]["headers"].append(["x-acs-retry-after", "5"])
     probes["retry_after_zero_is_hint"]["http"]["headers"].append(["x-acs-retry-after", "0"])
     # The server side: requests built by the (correct) client side, then edited.
@@ -986,6 +1075,7 @@ def main():
     test_response_json()
     test_response_errors()
     test_retry()
+    test_describe()
     names = test_protocol()
     test_mutants(names)
     print("%d passed, %d failed" % (PASSED, FAILED))
