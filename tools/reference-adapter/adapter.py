@@ -28,6 +28,7 @@ import hmac
 import json
 import re
 import sys
+import time
 from xml.parsers import expat
 
 API_VERSION = "2014-05-26"
@@ -79,7 +80,15 @@ MUTANTS = (
     # DescribeInstanceRamRole (since corpus 1.1.0)
     "describe_filters_unchecked",   # neither InstanceIds nor RamRoleName accepted (no AllEmpty)
     "describe_paging_dropped",      # PageNumber/PageSize left out of the value (as the SDK models lack them)
+    # The persistent mode: an adapter that breaks mid-stream (the harness must report the
+    # case it broke on as a crash, start a fresh adapter and finish the run)
+    "stream_exit_on_5",             # exits without a verdict on its 5th envelope
+    "stream_garbage_on_5",          # prints a line that is not a verdict for its 5th envelope
+    "stream_hang_on_5",             # never answers its 5th envelope
 )
+
+# The envelope a stream_* mutant breaks on, counted from 1 per adapter process.
+STREAM_BREAK_AT = 5
 
 MUTANT = None  # the active mutant name, or None for the correct behaviour
 
@@ -1525,8 +1534,21 @@ def main(argv=None):
         return 0
     MUTANT = args.mutant
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    seen = 0
 
     def answer(raw):
+        nonlocal seen
+        seen += 1
+        if seen == STREAM_BREAK_AT:
+            if mutant("stream_exit_on_5"):
+                sys.exit(3)
+            if mutant("stream_garbage_on_5"):
+                stdout.write(b"this is not a verdict\n")
+                stdout.flush()
+                return
+            if mutant("stream_hang_on_5"):
+                while True:
+                    time.sleep(60)
         stdout.write(dump_json(run(read_envelope(raw))).encode("utf-8") + b"\n")
         stdout.flush()
 
