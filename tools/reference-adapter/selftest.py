@@ -1052,6 +1052,9 @@ def test_mutants(names):
     except AssertionError as e:
         record("mutant/server-side probes", False, str(e))
     for name in names:
+        if name.startswith("stream_"):
+            test_stream_mutant(name, probes["plus_for_space"])
+            continue
         env = probes.get(name)
         if env is None:
             record("mutant/%s has a probe" % name, False, "no probe envelope in selftest.py")
@@ -1062,6 +1065,30 @@ def test_mutants(names):
             record("mutant/%s" % name, False, str(e))
             continue
         record("mutant/%s changes the verdict" % name, normal != broken, "verdict unchanged: %s" % json.dumps(broken))
+
+
+def test_stream_mutant(name, env):
+    """A stream_* mutant answers four envelopes of a persistent stream, then breaks on the
+    fifth: exits, prints a non-verdict line, or hangs (then the pipe is cut after 3 s)."""
+    line = (json.dumps(env, separators=(",", ":")) + "\n").encode("utf-8")
+    proc = subprocess.Popen(ADAPTER + ["--mutant", name], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, _ = proc.communicate(line * 6, timeout=3)
+        hung = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        hung = True
+    lines = out.decode("utf-8", "replace").splitlines()
+    verdicts = [l for l in lines if l.startswith("{")]
+    expected = {
+        "stream_exit_on_5": not hung and proc.returncode == 3 and len(lines) == 4,
+        "stream_garbage_on_5": not hung and len(verdicts) == 5 and lines[4] == "this is not a verdict",
+        "stream_hang_on_5": hung and len(lines) == 4,
+    }[name]
+    record("mutant/%s breaks on the 5th envelope" % name, expected,
+           "hung=%s rc=%s lines=%r" % (hung, proc.returncode, lines))
 
 
 def main():
