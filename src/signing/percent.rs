@@ -54,10 +54,76 @@ static ESCAPES: (&str, &str) = {
     }
 };
 
+/// Each byte's two escapes from [`ESCAPES`] as `str`s of their own: taking one is a
+/// table load, where slicing `ESCAPES` checks two char boundaries (this runs for every
+/// escaped byte, twice).
+static ESCAPE_STRS: [(&str, &str); 256] = {
+    let (mut once, mut twice) = (ESCAPES.0.as_bytes(), ESCAPES.1.as_bytes());
+    let mut table = [("", ""); 256];
+    let mut b = 0;
+    while b < 256 {
+        let ((escape, escape_rest), (twice_escape, twice_rest)) =
+            (once.split_at(3), twice.split_at(5));
+        table[b] = match (
+            std::str::from_utf8(escape),
+            std::str::from_utf8(twice_escape),
+        ) {
+            (Ok(escape), Ok(twice_escape)) => (escape, twice_escape),
+            _ => panic!("escapes are ASCII"),
+        };
+        (once, twice) = (escape_rest, twice_rest);
+        b += 1;
+    }
+    table
+};
+
 /// The escape of `b`: `%XY`.
 fn escape(b: u8) -> &'static str {
-    let at = 3 * usize::from(b);
-    &ESCAPES.0[at..at + 3]
+    ESCAPE_STRS[usize::from(b)].0
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is not [`LITERAL`], for eight bytes at once (the
+/// same set: ASCII letters and digits and [`UNRESERVED_PUNCTUATION`]). Exact in every
+/// byte: the comparisons work on 7-bit values, which never carry into the next byte.
+#[inline(always)]
+fn non_literal(w: u64) -> u64 {
+    let low = w & !HIGH;
+    // The high bit of each byte of `x` (7-bit bytes) that is at least `n` (`n <= 0x80`).
+    let at_least = |x: u64, n: u8| x.wrapping_add(ONES * u64::from(0x80 - n)) & HIGH;
+    let within = |x: u64, lo: u8, hi: u8| at_least(x, lo) & !at_least(x, hi + 1);
+    // Digits, and letters with the case bit set.
+    let mut literal = within(low, b'0', b'9') | within(low | (ONES * 0x20), b'a', b'z');
+    for &p in UNRESERVED_PUNCTUATION {
+        // Bytes equal to `p`: zero after the XOR, the only 7-bit value that sets no high
+        // bit when 0x7F is added.
+        let x = low ^ (ONES * u64::from(p));
+        literal |= !x.wrapping_add(ONES * 0x7F) & HIGH;
+    }
+    // Bytes with the high bit set (UTF-8 beyond ASCII) are never literal.
+    (!literal | w) & HIGH
+}
+
+/// The last `n` (1 to 7, at most `s.len()`) bytes of `s` in the low bytes of a word,
+/// literal bytes above. The read has a fixed length: the eight bytes that end `s` when it
+/// has them, shifted down; else each of eight bytes or the filler.
+#[inline(always)]
+fn last_word(s: &[u8], n: usize) -> u64 {
+    const FILLER: u64 = u64::from_le_bytes(*b"aaaaaaaa");
+    let word = match s.len().checked_sub(8).and_then(|from| s.get(from..)) {
+        Some(last) => u64::from_le_bytes(last.try_into().unwrap_or_default()) >> (8 * (8 - n)),
+        None => {
+            let tail = &s[s.len() - n..];
+            let mut word = [0; 8];
+            for (i, slot) in word.iter_mut().enumerate() {
+                *slot = tail.get(i).copied().unwrap_or(0);
+            }
+            u64::from_le_bytes(word)
+        }
+    };
+    word | (FILLER << (8 * n))
 }
 
 /// The same set for the `percent-encoding` crate: every byte except the unreserved ones
@@ -117,22 +183,41 @@ impl<const TWICE: bool> Encoder<TWICE> {
         }
     }
 
-    /// Appends the encodings of `s`.
+    /// Appends the encodings of `s`. The escapes are found eight bytes at a time: one
+    /// branch per word rather than one per byte, the per-byte loop's limit.
     pub(crate) fn push(&mut self, s: &str) {
+        let bytes = s.as_bytes();
         let mut run = 0;
-        for (i, &b) in s.as_bytes().iter().enumerate() {
-            if !LITERAL[usize::from(b)] {
-                // Escapes often come in a row (`","` between IDs): no empty copies. A
-                // literal run is ASCII followed by ASCII or a character's first byte, so
-                // both of its ends are char boundaries.
-                if run < i {
-                    self.literal(&s[run..i]);
-                }
-                self.escape(b);
-                run = i + 1;
-            }
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            self.escapes(s, &mut run, at, non_literal(word));
+            at += 8;
+        }
+        let rest = words.remainder().len();
+        if rest > 0 {
+            self.escapes(s, &mut run, at, non_literal(last_word(bytes, rest)));
         }
         self.literal(&s[run..]);
+    }
+
+    /// Escapes the bytes that `flags` marks in the word at `at`, each after the literal run
+    /// before it (from `run`, which then moves past the escape).
+    #[inline(always)]
+    fn escapes(&mut self, s: &str, run: &mut usize, at: usize, mut flags: u64) {
+        while flags != 0 {
+            let i = at + flags.trailing_zeros() as usize / 8;
+            flags &= flags - 1;
+            // Escapes often come in a row (`","` between IDs): no empty copies. A literal
+            // run is ASCII followed by ASCII or a character's first byte, so both of its
+            // ends are char boundaries.
+            if *run < i {
+                self.literal(&s[*run..i]);
+            }
+            self.escape(s.as_bytes()[i]);
+            *run = i + 1;
+        }
     }
 
     /// Appends an already encoded separator (`&`, `=`): itself to the first output, its
@@ -140,7 +225,7 @@ impl<const TWICE: bool> Encoder<TWICE> {
     pub(crate) fn separator(&mut self, b: u8) {
         self.once.push(char::from(b));
         if TWICE {
-            self.twice.push_str(escape(b));
+            self.twice.push_str(&escape(b)[..3]);
         }
     }
 
@@ -154,10 +239,12 @@ impl<const TWICE: bool> Encoder<TWICE> {
 
     #[inline(always)]
     fn escape(&mut self, b: u8) {
-        self.once.push_str(escape(b));
+        let (escape, twice_escape) = ESCAPE_STRS[usize::from(b)];
+        // Their lengths, written out: copies of a known length are a few moves, not a
+        // `memcpy` call.
+        self.once.push_str(&escape[..3]);
         if TWICE {
-            let at = 5 * usize::from(b);
-            self.twice.push_str(&ESCAPES.1[at..at + 5]);
+            self.twice.push_str(&twice_escape[..5]);
         }
     }
 }
@@ -172,10 +259,11 @@ pub(crate) fn canonicalize<'a, const TWICE: bool>(
     let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut encoder = Encoder::<TWICE>::default();
+    // Before the prefix, so that the second output is allocated once.
+    encoder.reserve(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     if TWICE {
         encoder.twice.push_str(twice_prefix);
     }
-    encoder.reserve(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
             encoder.separator(b'&');
@@ -337,6 +425,107 @@ mod tests {
             ("a", Cow::Borrowed("")),
         ];
         assert_eq!(canonical_query(&params), "B=1%20&a=&b=2");
+    }
+
+    #[test]
+    fn canonicalize_sorts_by_raw_name_bytes() {
+        // Shared prefixes, one name a prefix of another, a NUL byte and bytes beyond ASCII,
+        // through both outputs.
+        let names = [
+            "SignatureVersion",
+            "SignatureNonce",
+            "Signature",
+            "SignatureMethod",
+            "Sig",
+            "Sig\0",
+            "Sig\0\0",
+            "Signatur",
+            "Signaturf",
+            "a",
+            "A",
+            "",
+            "é",
+            "Zz",
+            "RegionId",
+            "RamRoleName",
+        ];
+        let mut sorted = names;
+        sorted.sort_unstable();
+        let encoder = canonicalize::<true>(names.iter().map(|&n| (n, "v")), "P&");
+        let want: Vec<String> = sorted
+            .iter()
+            .map(|n| format!("{}=v", reference(n)))
+            .collect();
+        let once = want.join("&");
+        assert_eq!(encoder.once, once);
+        assert_eq!(encoder.twice, format!("P&{}", reference(&once)));
+    }
+
+    #[test]
+    fn non_literal_flags_exactly_the_bytes_the_table_rejects() {
+        // Every byte value at every position, among neighbours of every kind (literal,
+        // escaped, beyond ASCII, and the 0x00/0x7F/0x80/0xFF edges of the comparisons).
+        for filler in [
+            b'a', b'Z', b'0', b'-', b'~', b'%', 0x00, 0x7F, 0x80, 0xFF, 0x2F,
+        ] {
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = b;
+                    let want = bytes.iter().enumerate().fold(0, |flags, (i, &b)| {
+                        flags | u64::from(!LITERAL[usize::from(b)]) << (8 * i + 7)
+                    });
+                    assert_eq!(non_literal(u64::from_le_bytes(bytes)), want, "{bytes:02x?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn last_word_holds_the_last_bytes_then_literal_filler() {
+        let text: Vec<u8> = (0..20u8).map(|i| b'A' + i).collect();
+        for len in 1..=text.len() {
+            let s = &text[..len];
+            for n in 1..=len.min(7) {
+                let mut want = [b'a'; 8];
+                want[..n].copy_from_slice(&s[len - n..]);
+                assert_eq!(last_word(s, n), u64::from_le_bytes(want), "{len} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_length_and_escape_position_encodes_as_the_crate_does() {
+        // Texts of 0 to 25 bytes with an escaped character at each position: the words,
+        // the last partial word and the runs between escapes, at every alignment.
+        for len in 0..26 {
+            for at in 0..=len {
+                for odd in [" ", "%", "\"", "é", "阿", "🦀", "\u{7f}"] {
+                    let mut s: String = "a-Z_0.~9".chars().cycle().take(len).collect();
+                    s.insert_str(at, odd);
+                    let once = reference(&s);
+                    assert_eq!(percent_encode(&s), once, "{s:?}");
+                    assert_eq!(
+                        both(&s),
+                        (
+                            format!("{once}&{once}"),
+                            format!("B&%2F&{}%26{}", reference(&once), reference(&once))
+                        ),
+                        "{s:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escape_strs_are_the_escapes() {
+        for b in 0..=255u8 {
+            let at = usize::from(b);
+            assert_eq!(escape(b), &ESCAPES.0[3 * at..3 * at + 3]);
+            assert_eq!(ESCAPE_STRS[at].1, &ESCAPES.1[5 * at..5 * at + 5]);
+            assert_eq!(escape(b), format!("%{b:02X}"));
+        }
     }
 
     #[test]
