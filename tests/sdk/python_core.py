@@ -19,8 +19,6 @@ check (2 on bad arguments).
 import json
 import sys
 import time
-import urllib.error
-import urllib.request
 
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
@@ -29,98 +27,27 @@ from aliyunsdkecs.request.v20140526.AttachInstanceRamRoleRequest import AttachIn
 from aliyunsdkecs.request.v20140526.DescribeInstanceRamRoleRequest import DescribeInstanceRamRoleRequest
 from aliyunsdkecs.request.v20140526.DetachInstanceRamRoleRequest import DetachInstanceRamRoleRequest
 
-REGION = "cn-hangzhou"
-ROLE = "EcsRole"
-WRONG_SECRET = "e2e-Wrong-Secret-8Kd2pZ"
-DEFAULT_KEY = "e2e-key-id:e2e-Secret-3f9Q7x"
-# The fixture: i-1 and i-2 without a role, i-3 with OtherRole (which no call touches).
-FIXTURE = {"i-1": None, "i-2": None, "i-3": "OtherRole"}
+import e2e
+from e2e import (
+    REGION,
+    ROLE,
+    WRONG_SECRET,
+    DEFAULT_KEY,
+    FIXTURE,
+    fail,
+    check,
+    check_eq,
+    admin,
+    reset,
+    set_faults,
+    roles,
+    check_roles,
+    log_text,
+    log,
+    check_log,
+    check_no_secret,
+)
 
-checks = 0
-
-
-def fail(what, detail):
-    print(f"FAIL {what}: {detail}", flush=True)
-    sys.exit(1)
-
-
-def check(what, condition, detail=""):
-    """One printed line per check; the first false one ends the run with exit 1."""
-    global checks
-    if not condition:
-        fail(what, detail or "condition is false")
-    checks += 1
-    print(f"ok   {what}", flush=True)
-
-
-def check_eq(what, actual, expected):
-    check(what, actual == expected, f"expected {expected!r}, got {actual!r}")
-
-
-# ----------------------------------------------------------------------------------------
-# The admin endpoints (plain urllib: not the SDK)
-# ----------------------------------------------------------------------------------------
-
-
-def admin(method, route, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{BASE}/_mock/{route}", data=data, method=method)
-    if data is not None:
-        request.add_header("content-type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        fail(f"{method} /_mock/{route}", f"HTTP {error.code}: {error.read().decode()!r}")
-    except OSError as error:
-        fail(f"{method} /_mock/{route}", f"cannot reach the server at {BASE}: {error}")
-
-
-def reset():
-    status, _ = admin("POST", "reset")
-    check_eq("POST /_mock/reset answers 204", status, 204)
-
-
-def set_faults(rules):
-    status, _ = admin("PUT", "faults", rules)
-    check_eq("PUT /_mock/faults answers 204", status, 204)
-
-
-def roles():
-    """The instances' roles as the server's state has them: {id: role or None}."""
-    _, text = admin("GET", "state")
-    state = json.loads(text)
-    return {i["id"]: i.get("ram_role") for i in state["instances"] if i["id"] in FIXTURE}
-
-
-def check_roles(what, expected):
-    check_eq(f"server state {what}: {expected}", roles(), expected)
-
-
-def log_text():
-    return admin("GET", "requests")[1]
-
-
-def log():
-    return json.loads(log_text())
-
-
-def check_log(what, expected):
-    """`expected`: [(operation, status, code or None)], the whole log since the reset."""
-    actual = [(r.get("operation"), r.get("status"), r.get("code")) for r in log()]
-    check_eq(f"GET /_mock/requests {what}", actual, expected)
-
-
-def check_no_secret(secrets):
-    """`secrets`: {label: secret string}."""
-    for route in ("requests", "state"):
-        text = admin("GET", route)[1]
-        for label, secret in secrets.items():
-            check(
-                f"GET /_mock/{route} does not hold {label}",
-                secret not in text,
-                f"the secret {secret!r} appears in the answer",
-            )
 
 
 # ----------------------------------------------------------------------------------------
@@ -349,18 +276,17 @@ def throttle():
 
 
 def main():
-    global BASE, HOST, KEY_ID, SECRET
+    global HOST, KEY_ID, SECRET
     args = sys.argv[1:]
     if len(args) not in (1, 2) or not args[0].startswith("http://"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    BASE = args[0].rstrip("/")
-    HOST = BASE[len("http://"):]
+    HOST = e2e.connect(args[0])
     KEY_ID, _, SECRET = (args[1] if len(args) == 2 else DEFAULT_KEY).partition(":")
     lifecycle()
     wrong_secret()
     throttle()
-    print(f"python-core: all {checks} checks passed", flush=True)
+    print(f"python-core: all {e2e.checks} checks passed", flush=True)
 
 
 if __name__ == "__main__":
