@@ -4,8 +4,8 @@
 //
 // It reports what the SDK itself computes; it never re-implements or corrects the SDK:
 //
-//   - request:  ecs.Create{Attach,Detach}InstanceRamRoleRequest(), fields set from the
-//     envelope's params, sent through ecs.Client (the SDK's own DoAction path: InitParams,
+//   - request:  ecs.Create{Attach,Detach,Describe}InstanceRamRoleRequest(), fields set from
+//     the envelope's params, sent through ecs.Client (the SDK's own DoAction path: InitParams,
 //     auth.Sign / the RPC signature composer, BuildUrl) into an http.RoundTripper that
 //     captures the outgoing *http.Request instead of dialling. Timestamp and nonce are
 //     pinned through the composer's own test hooks (auth.hookGetDate / auth.hookGetNonce,
@@ -132,6 +132,9 @@ func newCall(operation string) (*call, bool) {
 	case "DetachInstanceRamRole":
 		r := ecs.CreateDetachInstanceRamRoleRequest()
 		return &call{r, r.RpcRequest, func(c *ecs.Client) (interface{}, error) { return c.DetachInstanceRamRole(r) }}, true
+	case "DescribeInstanceRamRole":
+		r := ecs.CreateDescribeInstanceRamRoleRequest()
+		return &call{r, r.RpcRequest, func(c *ecs.Client) (interface{}, error) { return c.DescribeInstanceRamRole(r) }}, true
 	}
 	return nil, false
 }

@@ -3,8 +3,8 @@
 //
 // It reports what the SDK itself computes and never re-implements or corrects it:
 //
-//  - request:  new AttachInstanceRamRoleRequest() / DetachInstanceRamRoleRequest(), fields set
-//    through the classes' own setters, sent with DefaultAcsClient.doAction over the SDK's real
+//  - request:  new AttachInstanceRamRoleRequest() / DetachInstanceRamRoleRequest() /
+//    DescribeInstanceRamRoleRequest(), fields set through the classes' own setters, sent with DefaultAcsClient.doAction over the SDK's real
 //    transport (ApacheHttpClient) to an HTTP server this process runs on 127.0.0.1, which
 //    records the method and raw query that arrived. Timestamp and nonce are pinned by a
 //    Mockito static mock of com.aliyuncs.utils.ParameterHelper (the only source the composer
@@ -26,6 +26,8 @@ import com.aliyuncs.auth.RpcSignatureComposer;
 import com.aliyuncs.auth.signers.HmacSHA1Signer;
 import com.aliyuncs.ecs.model.v20140526.AttachInstanceRamRoleRequest;
 import com.aliyuncs.ecs.model.v20140526.AttachInstanceRamRoleResponse;
+import com.aliyuncs.ecs.model.v20140526.DescribeInstanceRamRoleRequest;
+import com.aliyuncs.ecs.model.v20140526.DescribeInstanceRamRoleResponse;
 import com.aliyuncs.ecs.model.v20140526.DetachInstanceRamRoleRequest;
 import com.aliyuncs.ecs.model.v20140526.DetachInstanceRamRoleResponse;
 import com.aliyuncs.exceptions.ClientException;
@@ -290,6 +292,9 @@ public class Adapter {
         if ("DetachInstanceRamRole".equals(operation)) {
             return new DetachInstanceRamRoleRequest();
         }
+        if ("DescribeInstanceRamRole".equals(operation)) {
+            return new DescribeInstanceRamRoleRequest();
+        }
         throw new Verdict(unsupported("operation " + operation + " is not wrapped by this adapter"));
     }
 
@@ -353,6 +358,20 @@ public class Adapter {
                 setter.invoke(req, Long.valueOf(n));
             } else {
                 throw rejectEx("type_mismatch", "not expressible: " + cls + "." + setter.getName() + " takes a Long; got " + value + " (compile-time)");
+            }
+        } else if (type == Integer.class) {
+            // DescribeInstanceRamRoleRequest.setPageNumber / setPageSize take a 32-bit Integer
+            if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                String literal = value.getAsJsonPrimitive().getAsString();
+                int n;
+                try {
+                    n = Integer.parseInt(literal);
+                } catch (NumberFormatException e) {
+                    throw rejectEx("type_mismatch", "not expressible: " + cls + "." + setter.getName() + " takes an Integer; " + literal + " is not one (compile-time)");
+                }
+                setter.invoke(req, Integer.valueOf(n));
+            } else {
+                throw rejectEx("type_mismatch", "not expressible: " + cls + "." + setter.getName() + " takes an Integer; got " + value + " (compile-time)");
             }
         } else {
             throw new Verdict(unsupported("setter " + setter + " takes " + type + ", which this adapter does not map"));
@@ -680,6 +699,22 @@ public class Adapter {
                     items.add(m);
                 }
                 v.put("DetachInstanceRamRoleResults", wrap("DetachInstanceRamRoleResult", items));
+            }
+        } else if (resp instanceof DescribeInstanceRamRoleResponse) {
+            // The model has RequestId, RegionId, TotalCount and the sets: no PageNumber, PageSize.
+            DescribeInstanceRamRoleResponse r = (DescribeInstanceRamRoleResponse) resp;
+            put(v, "RequestId", r.getRequestId());
+            put(v, "RegionId", r.getRegionId());
+            put(v, "TotalCount", r.getTotalCount());
+            if (r.getInstanceRamRoleSets() != null) {
+                List<Object> sets = new ArrayList<>();
+                for (DescribeInstanceRamRoleResponse.InstanceRamRoleSet s : r.getInstanceRamRoleSets()) {
+                    Map<String, Object> sm = new LinkedHashMap<>();
+                    put(sm, "InstanceId", s.getInstanceId());
+                    put(sm, "RamRoleName", s.getRamRoleName());
+                    sets.add(sm);
+                }
+                v.put("InstanceRamRoleSets", wrap("InstanceRamRoleSet", sets));
             }
         }
         return v;
