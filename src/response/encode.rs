@@ -91,9 +91,35 @@ impl<'o> JsonObject<'o> {
     }
 }
 
+/// A JSON string literal, escaped as serde_json escapes (`"`, `\\`, and the controls
+/// below U+0020, the common ones by name), written straight into `out`: runs that need no
+/// escape are copied whole.
 fn push_json_string(out: &mut String, s: &str) {
-    // Serializing a string into JSON cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0x00..=0x1F => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
 }
 
 impl Response<'_> {
@@ -335,4 +361,31 @@ fn is_xml_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every escape serde_json writes, and the text between escapes, byte for byte.
+    #[test]
+    fn json_strings_escape_as_serde_json_does() {
+        let mut texts: Vec<String> = (0u8..0x80)
+            .map(|b| format!("a{}b", char::from(b)))
+            .collect();
+        texts.extend(
+            [
+                "",
+                "plain",
+                "\"quoted\"",
+                "back\\slash",
+                "é€😀\u{7f}\u{2028}",
+                "\u{1}\u{1f}x",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut out = String::new();
+            super::push_json_string(&mut out, &text);
+            assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+        }
+    }
 }
