@@ -12,6 +12,11 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 venv="$here/.venv"
 python=${PYTHON:-python3}
+# A relative ECS_RAMROLE_BIN is the caller's: resolve it before leaving their directory.
+if [ -n "${ECS_RAMROLE_BIN:-}" ]; then
+  ECS_RAMROLE_BIN=$(realpath "$ECS_RAMROLE_BIN")
+  export ECS_RAMROLE_BIN
+fi
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "== python binding: creating $venv"
