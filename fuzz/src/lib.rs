@@ -11,8 +11,8 @@
 //! - a parsed query re-encodes to a query that parses to the same request, and a request
 //!   signed here verifies under the same method and secret, and not under the other;
 //! - every error position lies inside the input;
-//! - the adapter's verdicts follow protocol 1, and a request verdict's query parses and
-//!   (when signed) verifies with the envelope's secret.
+//! - the adapter's verdicts follow protocol 1, and a request verdict is one the server
+//!   side decodes as sent and (when signed) verifies with the envelope's secret.
 
 use ecs_ramrole::{
     AccessKeySecret, Action, Credentials, DecodeError, DecodeErrorKind, EncodeOptions, ErrorCode,
@@ -408,6 +408,7 @@ const OUTCOMES: &[&str] = &[
     "signature",
     "output",
     "service_error",
+    "accepted",
     "reject",
     "unsupported",
 ];
@@ -471,47 +472,73 @@ pub fn check_envelope(data: &[u8]) {
                 assert!(text(key).is_some(), "{verdict}");
             }
         }
+        "accepted" => {
+            assert!(text("operation").is_some(), "{verdict}");
+            assert!(
+                matches!(text("signature_version"), Some("1.0" | "ACS3-HMAC-SHA256")),
+                "{verdict}"
+            );
+            assert!(verdict["params"].is_object(), "{verdict}");
+        }
         "request" => check_request_verdict(data, &verdict),
         _ => {}
     }
 }
 
-/// A request verdict's query is one the server side accepts, and verifies when signed.
+/// A request verdict is one the server side accepts as sent (method, query, headers and
+/// body: V3 puts the action in a header and may put the parameters in the body), and
+/// verifies when signed.
 fn check_request_verdict(data: &[u8], verdict: &Value) {
-    let method = verdict
-        .get("method")
-        .and_then(Value::as_str)
-        .and_then(|m| m.parse::<Method>().ok());
-    let Some(method) = method else {
+    use ecs_ramrole::HttpRequest;
+
+    let method = verdict.get("method").and_then(Value::as_str);
+    let Some(method) = method.filter(|m| m.parse::<Method>().is_ok()) else {
         panic!("request verdict without GET/POST: {verdict}")
     };
     let Some(query) = verdict.get("query").and_then(Value::as_str) else {
         panic!("request verdict without a query: {verdict}")
     };
-    let incoming = match IncomingRequest::parse(query) {
-        Ok(incoming) => incoming,
-        Err(e) => panic!("the adapter built a query the server side refuses ({e}): {query}"),
-    };
-    assert_eq!(incoming.unrecognized().count(), 0, "{query}");
+    let headers: Vec<(&str, &str)> = verdict
+        .get("headers")
+        .and_then(Value::as_array)
+        .map(|pairs| {
+            pairs
+                .iter()
+                .map(|pair| match (pair[0].as_str(), pair[1].as_str()) {
+                    (Some(name), Some(value)) => (name, value),
+                    _ => panic!("a header that is not a [name, value] pair: {verdict}"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = verdict.get("body").and_then(Value::as_str).unwrap_or("");
+    let http = HttpRequest::new(method, "/", query, &headers, body.as_bytes());
+
     let envelope: Value = serde_json::from_slice(data).expect("handle parsed it");
     let signing = &envelope["input"]["context"]["signing"];
-    if let Some(secret) = signing.get("access_key_secret").and_then(Value::as_str) {
+    let stages = &verdict["stages"];
+    let incoming = if let Some(secret) = signing.get("access_key_secret").and_then(Value::as_str) {
         let secret = AccessKeySecret::new(secret).expect("the adapter accepted it");
-        if let Err(e) = incoming.verify(method, &secret) {
-            panic!("the adapter's signed query does not verify ({e}): {query}");
+        let incoming = match IncomingRequest::from_http(&http, |_| Some(secret.clone())) {
+            Ok(incoming) => incoming,
+            Err(e) => panic!("the adapter's signed request does not verify ({e}): {verdict}"),
+        };
+        if headers.is_empty() {
+            // V1: the signed query leads the wire query, the signature after it.
+            let canonical = stages["canonical_query"].as_str().unwrap_or("\u{0}");
+            assert!(query.starts_with(canonical), "{verdict}");
+        } else {
+            assert!(stages["canonical_request"].is_string(), "{verdict}");
         }
-        let stages = &verdict["stages"];
-        assert!(
-            query.starts_with(stages["canonical_query"].as_str().unwrap_or("\u{0}")),
-            "{verdict}"
-        );
+        incoming
     } else {
-        assert_eq!(
-            verdict["stages"]["canonical_query"].as_str(),
-            Some(query),
-            "{verdict}"
-        );
-    }
+        assert_eq!(stages["canonical_query"].as_str(), Some(query), "{verdict}");
+        match IncomingRequest::from_http_unverified(&http) {
+            Ok(incoming) => incoming,
+            Err(e) => panic!("the adapter built a query the server side refuses ({e}): {query}"),
+        }
+    };
+    assert_eq!(incoming.unrecognized().count(), 0, "{verdict}");
 }
 
 /// The decoder `error_body` uses, and the status and content type, from the first byte:

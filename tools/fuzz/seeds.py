@@ -10,8 +10,8 @@ named by the SHA-1 of its content as libFuzzer names its own, so re-running only
   one, the JSON bodies for the other, the .html/.txt/.bin bodies for both).
 - error_body: every body, prefixed with selector bytes (content type, requested format
   and status: see fuzz/src/lib.rs `error_setup`).
-- adapter_envelope: a protocol-1 envelope for every case in corpus/ (request and sign
-  cases from their `input`; response cases from `http`, `format` and the body as
+- adapter_envelope: a protocol-1 envelope for every case in corpus/ (request, sign and
+  incoming cases from their `input`; response cases from `http`, `format` and the body as
   Base64), plus variants of the request envelopes (method, format, unsigned).
 - service_request: every incoming case's HTTP request, in the layout of fuzz/src/lib.rs
   `check_service` (flags, then method, path, query, headers and body split by NUL), with
@@ -78,7 +78,7 @@ def load_cases() -> list[tuple[Path, dict]]:
     cases = []
     for path in sorted(CORPUS.rglob("*.json")):
         rel = path.relative_to(CORPUS)
-        if rel.parts[0] not in ("request", "sign", "response") or ".body." in path.name:
+        if rel.parts[0] not in ("request", "sign", "response", "incoming") or ".body." in path.name:
             continue
         cases.append((path, json.loads(path.read_text(encoding="utf-8"))))
     return cases
@@ -89,7 +89,7 @@ def envelope(case: dict, path: Path) -> dict:
     env: dict = {"protocol": 1, "kind": kind}
     if "operation" in case:
         env["operation"] = case["operation"]
-    if kind in ("request", "sign"):
+    if kind in ("request", "sign", "incoming"):
         env["input"] = case.get("input")
     else:
         env.setdefault("operation", "AttachInstanceRamRole")

@@ -9,6 +9,8 @@
 # Environment:
 #   FUZZ_SECONDS     seconds per target (default 60)
 #   FUZZ_TARGETS     space-separated subset (default: every target in fuzz/Cargo.toml)
+#   FUZZ_SEED        libFuzzer's -seed (default 1, so that a CI run's mutations repeat;
+#                    0 picks a random seed)
 #   FUZZ_SANITIZER   address (default) or none; if the ASan build fails, the script
 #                    falls back to none and says so
 #   ECS_RAMROLE_BIN  an ecs-ramrole binary for the request_query seeds (default: build
@@ -69,7 +71,7 @@ for target in $targets; do
     mkdir -p "$artifacts" "fuzz/corpus/$target"
     before=$(ls "$artifacts")
     log="$logs/$target.log"
-    args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
+    args=(-seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
     [ -f "fuzz/dict/$target.dict" ] && args+=(-dict="fuzz/dict/$target.dict")
     echo "== $target"
     cargo fuzz run "${build_flags[@]}" "$target" "fuzz/corpus/$target" -- "${args[@]}" >"$log" 2>&1
