@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::model::{InstanceRamRoleSet, InstanceResult, Response};
-use super::service_error::ServiceError;
+use super::service_error::{AccessDeniedDetail, ServiceError};
 use super::xml::is_xml_char;
 
 /// A value that XML 1.0 cannot carry: a control character in a string, or an
@@ -28,66 +28,114 @@ const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 /// The (instance, role) pairs' wrapper and item.
 const ROLE_SETS: (&str, &str) = ("InstanceRamRoleSets", "InstanceRamRoleSet");
 
-/// Writes the members of one JSON object, in the order given.
-struct JsonObject<'o> {
-    out: &'o mut String,
-    empty: bool,
-}
-
-impl<'o> JsonObject<'o> {
-    fn open(out: &'o mut String) -> Self {
-        out.push('{');
-        Self { out, empty: true }
-    }
-
-    fn key(&mut self, key: &str) -> &mut String {
-        if !self.empty {
-            self.out.push(',');
-        }
-        self.empty = false;
-        push_json_string(self.out, key);
-        self.out.push(':');
-        self.out
-    }
-
-    fn string(&mut self, key: &str, value: Option<&str>) {
-        if let Some(value) = value {
-            push_json_string(self.key(key), value);
-        }
-    }
-
-    fn raw(&mut self, key: &str, value: Option<impl fmt::Display>) {
-        if let Some(value) = value {
-            let out = self.key(key);
-            out.push_str(&value.to_string());
-        }
-    }
-
-    /// `"Xs":{"X":[...]}` when the list is present.
+/// One body layout, two formats: each body's fields are listed once (in
+/// [`Response::write`] and [`ServiceError::write`]) and written by either writer.
+trait BodyWriter {
+    type Error;
+    /// A string field, escaped for the format; nothing when absent.
+    fn text(&mut self, name: &str, value: Option<&str>) -> Result<(), Self::Error>;
+    /// A number or boolean field, written as its `Display` text; nothing when absent.
+    fn raw(&mut self, name: &str, value: Option<impl fmt::Display>);
+    /// Both list levels, `Xs` holding `X` items: `"Xs":{"X":[{..},..]}` or
+    /// `<Xs><X>..</X></Xs>`; nothing when absent.
     fn list<T>(
         &mut self,
         wrapper: &str,
         item: &str,
         list: Option<&[T]>,
-        write: impl Fn(&mut String, &T),
-    ) {
-        let Some(list) = list else { return };
-        let out = self.key(wrapper);
-        let mut inner = JsonObject::open(out);
-        let out = inner.key(item);
-        out.push('[');
-        for (i, value) in list.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write(out, value);
+        write: impl Fn(&mut Self, &T) -> Result<(), Self::Error>,
+    ) -> Result<(), Self::Error>;
+    /// `AccessDeniedDetail`: typed members in JSON, elements holding text in XML.
+    fn detail(&mut self, detail: &AccessDeniedDetail) -> Result<(), Self::Error>;
+}
+
+/// Compact JSON, written straight into one `String`.
+struct JsonWriter {
+    out: String,
+    /// No member written yet in the innermost open object.
+    first: bool,
+}
+
+impl JsonWriter {
+    fn new() -> Self {
+        Self {
+            out: String::with_capacity(256),
+            first: true,
         }
-        out.push(']');
-        inner.close();
     }
 
-    fn close(self) {
+    fn open(&mut self) {
+        self.out.push('{');
+        self.first = true;
+    }
+
+    fn close(&mut self) {
         self.out.push('}');
+        self.first = false;
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        push_json_string(&mut self.out, key);
+        self.out.push(':');
+    }
+}
+
+impl BodyWriter for JsonWriter {
+    type Error = std::convert::Infallible;
+
+    fn text(&mut self, name: &str, value: Option<&str>) -> Result<(), Self::Error> {
+        if let Some(value) = value {
+            self.key(name);
+            push_json_string(&mut self.out, value);
+        }
+        Ok(())
+    }
+
+    fn raw(&mut self, name: &str, value: Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.key(name);
+            self.out.push_str(&value.to_string());
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        wrapper: &str,
+        item: &str,
+        list: Option<&[T]>,
+        write: impl Fn(&mut Self, &T) -> Result<(), Self::Error>,
+    ) -> Result<(), Self::Error> {
+        let Some(list) = list else { return Ok(()) };
+        self.key(wrapper);
+        self.open();
+        self.key(item);
+        self.out.push('[');
+        for (i, value) in list.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.open();
+            write(self, value)?;
+            self.close();
+        }
+        self.out.push(']');
+        self.close();
+        Ok(())
+    }
+
+    fn detail(&mut self, detail: &AccessDeniedDetail) -> Result<(), Self::Error> {
+        self.key("AccessDeniedDetail");
+        self.open();
+        for (key, value) in detail.iter() {
+            self.key(key);
+            self.out.push_str(&value.to_json());
+        }
+        self.close();
+        Ok(())
     }
 }
 
@@ -122,167 +170,7 @@ fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-impl Response<'_> {
-    /// The JSON body, compact, fields in the documented order; absent fields, and the
-    /// fields of the other operations, omitted.
-    pub fn to_json(&self) -> String {
-        let names = self.action.names();
-        let mut out = String::with_capacity(256);
-        let mut o = JsonObject::open(&mut out);
-        o.string("RequestId", self.request_id.as_deref());
-        match names.results {
-            Some((wrapper, item)) => {
-                o.list(wrapper, item, self.results.as_deref(), result_json);
-                o.raw("TotalCount", self.total_count);
-                o.raw("FailCount", self.fail_count);
-                o.string("RamRoleName", self.ram_role_name.as_deref());
-            }
-            None => {
-                o.string("RegionId", self.region_id.as_deref());
-                o.raw("TotalCount", self.total_count);
-                o.raw("PageNumber", self.page_number);
-                o.raw("PageSize", self.page_size);
-                o.list(
-                    ROLE_SETS.0,
-                    ROLE_SETS.1,
-                    self.instance_ram_role_sets.as_deref(),
-                    set_json,
-                );
-            }
-        }
-        o.close();
-        out
-    }
-
-    /// The XML body: declaration, `<{Action}Response>` root, both list levels.
-    ///
-    /// # Errors
-    /// [`XmlEncodeError`] for a string holding a character XML 1.0 cannot carry.
-    pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
-        let names = self.action.names();
-        let mut x = XmlWriter::new();
-        x.open(names.root);
-        x.text("RequestId", self.request_id.as_deref())?;
-        match names.results {
-            Some((wrapper, item)) => {
-                x.list(wrapper, item, self.results.as_deref(), result_xml)?;
-                x.raw("TotalCount", self.total_count);
-                x.raw("FailCount", self.fail_count);
-                x.text("RamRoleName", self.ram_role_name.as_deref())?;
-            }
-            None => {
-                x.text("RegionId", self.region_id.as_deref())?;
-                x.raw("TotalCount", self.total_count);
-                x.raw("PageNumber", self.page_number);
-                x.raw("PageSize", self.page_size);
-                x.list(
-                    ROLE_SETS.0,
-                    ROLE_SETS.1,
-                    self.instance_ram_role_sets.as_deref(),
-                    set_xml,
-                )?;
-            }
-        }
-        x.close(names.root);
-        Ok(x.out)
-    }
-}
-
-fn result_json(out: &mut String, r: &InstanceResult<'_>) {
-    let mut o = JsonObject::open(out);
-    o.string("InstanceId", r.instance_id.as_deref());
-    o.string("Code", r.code.as_deref());
-    o.string("Message", r.message.as_deref());
-    o.raw("Success", r.success);
-    o.list(
-        ROLE_SETS.0,
-        ROLE_SETS.1,
-        r.instance_ram_role_sets.as_deref(),
-        set_json,
-    );
-    o.close();
-}
-
-fn set_json(out: &mut String, s: &InstanceRamRoleSet<'_>) {
-    let mut o = JsonObject::open(out);
-    o.string("InstanceId", s.instance_id.as_deref());
-    o.string("RamRoleName", s.ram_role_name.as_deref());
-    o.close();
-}
-
-fn result_xml(x: &mut XmlWriter, r: &InstanceResult<'_>) -> Result<(), XmlEncodeError> {
-    x.text("InstanceId", r.instance_id.as_deref())?;
-    x.text("Code", r.code.as_deref())?;
-    x.text("Message", r.message.as_deref())?;
-    x.raw("Success", r.success);
-    x.list(
-        ROLE_SETS.0,
-        ROLE_SETS.1,
-        r.instance_ram_role_sets.as_deref(),
-        set_xml,
-    )
-}
-
-fn set_xml(x: &mut XmlWriter, s: &InstanceRamRoleSet<'_>) -> Result<(), XmlEncodeError> {
-    x.text("InstanceId", s.instance_id.as_deref())?;
-    x.text("RamRoleName", s.ram_role_name.as_deref())
-}
-
-impl ServiceError {
-    /// The flat JSON error body. `AccessDeniedDetail` is written with its JSON types.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256);
-        let mut o = JsonObject::open(&mut out);
-        o.string("RequestId", self.request_id.as_deref());
-        o.string("HostId", self.host_id.as_deref());
-        o.string("Code", self.code.as_ref().map(|c| c.as_str()));
-        o.string("Message", self.message.as_deref());
-        o.string("Recommend", self.recommend.as_deref());
-        if let Some(detail) = &self.access_denied_detail {
-            let out = o.key("AccessDeniedDetail");
-            let mut d = JsonObject::open(out);
-            for (key, value) in detail.iter() {
-                d.key(key).push_str(&value.to_json());
-            }
-            d.close();
-        }
-        o.close();
-        out
-    }
-
-    /// The `<Error>` body. XML has no types: each `AccessDeniedDetail` entry becomes a
-    /// child element holding the string, or the JSON text of any other value (so only
-    /// string entries decode back unchanged).
-    ///
-    /// # Errors
-    /// [`XmlEncodeError`] for a character XML 1.0 cannot carry, or a detail key that is
-    /// not an XML element name.
-    pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
-        let mut x = XmlWriter::new();
-        x.open("Error");
-        x.text("RequestId", self.request_id.as_deref())?;
-        x.text("HostId", self.host_id.as_deref())?;
-        x.text("Code", self.code.as_ref().map(|c| c.as_str()))?;
-        x.text("Message", self.message.as_deref())?;
-        x.text("Recommend", self.recommend.as_deref())?;
-        if let Some(detail) = &self.access_denied_detail {
-            x.open("AccessDeniedDetail");
-            for (key, value) in detail.iter() {
-                if !is_xml_name(key) {
-                    return Err(XmlEncodeError {
-                        field: format!("AccessDeniedDetail.{key}"),
-                        problem: "the key is not an XML element name".into(),
-                    });
-                }
-                x.text(key, Some(value.to_xml_text()))?;
-            }
-            x.close("AccessDeniedDetail");
-        }
-        x.close("Error");
-        Ok(x.out)
-    }
-}
-
+/// XML 1.0 after the declaration; a string XML cannot carry is an [`XmlEncodeError`].
 struct XmlWriter {
     out: String,
 }
@@ -305,6 +193,10 @@ impl XmlWriter {
         self.out.push_str(name);
         self.out.push('>');
     }
+}
+
+impl BodyWriter for XmlWriter {
+    type Error = XmlEncodeError;
 
     fn text(&mut self, name: &str, value: Option<&str>) -> Result<(), XmlEncodeError> {
         let Some(value) = value else { return Ok(()) };
@@ -353,6 +245,119 @@ impl XmlWriter {
         }
         self.close(wrapper);
         Ok(())
+    }
+
+    fn detail(&mut self, detail: &AccessDeniedDetail) -> Result<(), XmlEncodeError> {
+        self.open("AccessDeniedDetail");
+        for (key, value) in detail.iter() {
+            if !is_xml_name(key) {
+                return Err(XmlEncodeError {
+                    field: format!("AccessDeniedDetail.{key}"),
+                    problem: "the key is not an XML element name".into(),
+                });
+            }
+            self.text(key, Some(value.to_xml_text()))?;
+        }
+        self.close("AccessDeniedDetail");
+        Ok(())
+    }
+}
+
+impl Response<'_> {
+    /// The JSON body, compact, fields in the documented order; absent fields, and the
+    /// fields of the other operations, omitted.
+    pub fn to_json(&self) -> String {
+        let mut w = JsonWriter::new();
+        w.open();
+        let Ok(()) = self.write(&mut w);
+        w.close();
+        w.out
+    }
+
+    /// The XML body: declaration, `<{Action}Response>` root, both list levels.
+    ///
+    /// # Errors
+    /// [`XmlEncodeError`] for a string holding a character XML 1.0 cannot carry.
+    pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
+        let root = self.action.names().root;
+        let mut w = XmlWriter::new();
+        w.open(root);
+        self.write(&mut w)?;
+        w.close(root);
+        Ok(w.out)
+    }
+
+    /// The fields, in the documented order, of this operation only.
+    fn write<W: BodyWriter>(&self, w: &mut W) -> Result<(), W::Error> {
+        w.text("RequestId", self.request_id.as_deref())?;
+        match self.action.names().results {
+            Some((wrapper, item)) => {
+                w.list(wrapper, item, self.results.as_deref(), write_result)?;
+                w.raw("TotalCount", self.total_count);
+                w.raw("FailCount", self.fail_count);
+                w.text("RamRoleName", self.ram_role_name.as_deref())
+            }
+            None => {
+                w.text("RegionId", self.region_id.as_deref())?;
+                w.raw("TotalCount", self.total_count);
+                w.raw("PageNumber", self.page_number);
+                w.raw("PageSize", self.page_size);
+                let sets = self.instance_ram_role_sets.as_deref();
+                w.list(ROLE_SETS.0, ROLE_SETS.1, sets, write_set)
+            }
+        }
+    }
+}
+
+fn write_result<W: BodyWriter>(w: &mut W, r: &InstanceResult<'_>) -> Result<(), W::Error> {
+    w.text("InstanceId", r.instance_id.as_deref())?;
+    w.text("Code", r.code.as_deref())?;
+    w.text("Message", r.message.as_deref())?;
+    w.raw("Success", r.success);
+    let sets = r.instance_ram_role_sets.as_deref();
+    w.list(ROLE_SETS.0, ROLE_SETS.1, sets, write_set)
+}
+
+fn write_set<W: BodyWriter>(w: &mut W, s: &InstanceRamRoleSet<'_>) -> Result<(), W::Error> {
+    w.text("InstanceId", s.instance_id.as_deref())?;
+    w.text("RamRoleName", s.ram_role_name.as_deref())
+}
+
+impl ServiceError {
+    /// The flat JSON error body. `AccessDeniedDetail` is written with its JSON types.
+    pub fn to_json(&self) -> String {
+        let mut w = JsonWriter::new();
+        w.open();
+        let Ok(()) = self.write(&mut w);
+        w.close();
+        w.out
+    }
+
+    /// The `<Error>` body. XML has no types: each `AccessDeniedDetail` entry becomes a
+    /// child element holding the string, or the JSON text of any other value (so only
+    /// string entries decode back unchanged).
+    ///
+    /// # Errors
+    /// [`XmlEncodeError`] for a character XML 1.0 cannot carry, or a detail key that is
+    /// not an XML element name.
+    pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
+        let mut w = XmlWriter::new();
+        w.open("Error");
+        self.write(&mut w)?;
+        w.close("Error");
+        Ok(w.out)
+    }
+
+    fn write<W: BodyWriter>(&self, w: &mut W) -> Result<(), W::Error> {
+        w.text("RequestId", self.request_id.as_deref())?;
+        w.text("HostId", self.host_id.as_deref())?;
+        w.text("Code", self.code.as_ref().map(|c| c.as_str()))?;
+        w.text("Message", self.message.as_deref())?;
+        w.text("Recommend", self.recommend.as_deref())?;
+        match &self.access_denied_detail {
+            Some(detail) => w.detail(detail),
+            None => Ok(()),
+        }
     }
 }
 
