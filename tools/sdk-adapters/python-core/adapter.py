@@ -19,13 +19,16 @@ import http.client
 import io
 import json
 import sys
-import traceback
+from pathlib import Path
 from urllib.parse import unquote
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "v1"
 if MODE != "v1":
     sys.stderr.write(f"adapter.py: unknown mode {MODE!r} (the legacy core has one: v1)\n")
     sys.exit(2)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from protocol1 import reject, serve, unsupported  # noqa: E402
 
 # Verdicts go to the real stdout; anything the SDK or its libraries print goes to stderr.
 _VERDICTS = sys.stdout
@@ -140,14 +143,6 @@ OPERATIONS = {
 # --------------------------------------------------------------------------------------
 # Verdict helpers
 # --------------------------------------------------------------------------------------
-
-
-def unsupported(reason):
-    return {"outcome": "unsupported", "reason": reason}
-
-
-def reject(kind, message):
-    return {"outcome": "reject", "reject_kind": kind, "message": message}
 
 
 def describe(exc):
@@ -380,61 +375,18 @@ def response_failure(exc, status):
 # --------------------------------------------------------------------------------------
 
 
-def handle(env):
-    kind = env.get("kind")
-    if kind == "request":
-        return handle_request(env)
-    if kind == "sign":
-        return handle_sign(env)
-    if kind == "response":
-        return handle_response(env)
-    if kind == "incoming":
-        return unsupported("the SDK is a client: it has no server-side verification")
-    return unsupported(f"unknown kind {kind!r}")
-
-
-def answer(line):
-    try:
-        env = json.loads(line)
-    except ValueError as exc:
-        return unsupported(f"not a JSON envelope: {exc}")
-    if not isinstance(env, dict) or env.get("protocol") != 1:
-        return unsupported('not a protocol 1 envelope (no "protocol": 1)')
+def _reset():
+    failed_client = STATE.failed_client
     STATE.__init__()
-    try:
-        return handle(env)
-    except Exception as exc:  # a bug in this adapter, never the SDK's answer
-        traceback.print_exc(file=sys.stderr)
-        return unsupported(f"adapter error (not the SDK): {type(exc).__name__}: {exc}")
-    finally:
-        failed_client = STATE.failed_client
-        STATE.__init__()
-        if failed_client:
-            # A client whose constructor raised is collected now, so the warning its
-            # __del__ prints (it has no session) lands in this envelope's stderr.
-            gc.collect()
-
-
-def encode(verdict):
-    """One line of JSON; a lone surrogate in an SDK string cannot travel in UTF-8 JSON."""
-    try:
-        json.dumps(verdict, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        bad = exc.object[exc.start : exc.end]
-        verdict = unsupported(
-            f"the SDK's {verdict.get('outcome')} verdict holds {bad!r}, a lone surrogate; "
-            "a protocol-1 verdict is UTF-8 JSON and cannot carry it"
-        )
-    return json.dumps(verdict, ensure_ascii=True)
+    if failed_client:
+        # A client whose constructor raised is collected now, so the warning its
+        # __del__ prints (it has no session) lands in this envelope's stderr.
+        gc.collect()
 
 
 def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        verdict = answer(line)
-        _VERDICTS.write(encode(verdict) + "\n")
-        _VERDICTS.flush()
+    handlers = {"request": handle_request, "sign": handle_sign, "response": handle_response}
+    serve(_VERDICTS, handlers, _reset)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,15 @@ import io
 import json
 import re
 import sys
-import traceback
+from pathlib import Path
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "v3"
 if MODE not in ("v3", "v2"):
     sys.stderr.write(f"adapter.py: unknown mode {MODE!r} (use v3 or v2)\n")
     sys.exit(2)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from protocol1 import reject, serve, unsupported  # noqa: E402
 
 # Verdicts go to the real stdout; anything the SDK or its libraries print goes to stderr.
 _VERDICTS = sys.stdout
@@ -203,14 +206,6 @@ def call_operation(op, client, request_model):
 # --------------------------------------------------------------------------------------
 # Verdict helpers
 # --------------------------------------------------------------------------------------
-
-
-def unsupported(reason):
-    return {"outcome": "unsupported", "reason": reason}
-
-
-def reject(kind, message):
-    return {"outcome": "reject", "reject_kind": kind, "message": message}
 
 
 def describe(exc):
@@ -511,59 +506,9 @@ def response_failure(exc):
 # --------------------------------------------------------------------------------------
 
 
-def handle(env):
-    kind = env.get("kind")
-    if kind == "request":
-        return handle_request(env)
-    if kind == "sign":
-        return handle_sign(env)
-    if kind == "response":
-        return handle_response(env)
-    if kind == "incoming":
-        return unsupported("the SDK is a client: it has no server-side verification")
-    return unsupported(f"unknown kind {kind!r}")
-
-
-def answer(line):
-    try:
-        env = json.loads(line)
-    except ValueError as exc:
-        return unsupported(f"not a JSON envelope: {exc}")
-    if not isinstance(env, dict) or env.get("protocol") != 1:
-        return unsupported('not a protocol 1 envelope (no "protocol": 1)')
-    STATE.__init__()
-    try:
-        return handle(env)
-    except Exception as exc:  # a bug in this adapter, never the SDK's answer
-        traceback.print_exc(file=sys.stderr)
-        return unsupported(f"adapter error (not the SDK): {type(exc).__name__}: {exc}")
-    finally:
-        STATE.__init__()
-
-
-def encode(verdict):
-    """One line of JSON. A string the SDK produced that is not Unicode text (a lone
-    surrogate that Python's json.loads lets through) cannot travel in a UTF-8 JSON
-    verdict: say so instead of sending a line the harness cannot read."""
-    try:
-        json.dumps(verdict, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        bad = exc.object[exc.start : exc.end]
-        verdict = unsupported(
-            f"the SDK's {verdict.get('outcome')} verdict holds {bad!r}, a lone surrogate it "
-            "decoded without complaint (Python's json.loads keeps it); a protocol-1 verdict "
-            "is UTF-8 JSON and cannot carry it"
-        )
-    return json.dumps(verdict, ensure_ascii=True)
-
-
 def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        verdict = answer(line)
-        _VERDICTS.write(encode(verdict) + "\n")
-        _VERDICTS.flush()
+    handlers = {"request": handle_request, "sign": handle_sign, "response": handle_response}
+    serve(_VERDICTS, handlers, STATE.__init__)
 
 
 if __name__ == "__main__":
