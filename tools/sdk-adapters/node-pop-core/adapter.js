@@ -25,7 +25,7 @@
 const fs = require('fs');
 const path = require('path');
 const Module = require('module');
-const readline = require('readline');
+const { serve, unsupported, errorText, isObject } = require('../protocol1');
 const { AsyncLocalStorage } = require('async_hooks');
 
 const rpcFile = require.resolve('@alicloud/pop-core/lib/rpc.js');
@@ -121,18 +121,6 @@ function nodeHeaders(pairs) {
 }
 
 // ---- envelope kinds ------------------------------------------------------------------
-
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function unsupported(reason) {
-  return { outcome: 'unsupported', reason };
-}
-
-function errorText(err) {
-  if (err === undefined || err === null) return String(err);
-  const name = err.name || (err.constructor && err.constructor.name) || 'Error';
-  return `${name}: ${err.message !== undefined ? err.message : String(err)}`;
-}
 
 // An exception the SDK raised before anything was sent -> the closest reject kind.
 function rejectFrom(err) {
@@ -265,114 +253,16 @@ function fromException(err) {
   return { outcome: 'reject', reject_kind: kind, message: errorText(err) };
 }
 
-async function handle(env) {
-  switch (env.kind) {
-    case 'request':
-      return handleRequest(env);
-    case 'sign':
-      return unsupported('pop-core exports no signer: normalize, canonicalize and encode are private to lib/rpc.js, and RPCClient.request always adds its own common parameters to what it signs');
-    case 'response':
-      return handleResponse(env);
-    case 'incoming':
-      return unsupported('pop-core is a client: it has no server side to decode and verify an incoming request');
-    default:
-      return unsupported(`unknown kind ${JSON.stringify(env.kind)}`);
-  }
-}
-
-// ---- persistent loop -----------------------------------------------------------------
-
-const SETTLE_MS = 5000;
-
-function answerLine(line) {
-  let env;
-  try {
-    env = JSON.parse(line);
-  } catch (err) {
-    return Promise.resolve(unsupported(`not a JSON envelope: ${err.message}`));
-  }
-  if (!isObject(env) || env.protocol !== 1) {
-    return Promise.resolve(unsupported('not a protocol 1 envelope'));
-  }
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (verdict) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(verdict);
-    };
-    const timer = setTimeout(
-      () => finish(unsupported(`the SDK call did not settle within ${SETTLE_MS} ms`)),
-      SETTLE_MS,
-    );
-    store.run({}, () => handle(env)).then(finish, (err) => {
-      process.stderr.write(`adapter error: ${err && err.stack ? err.stack : err}\n`);
-      finish(unsupported(`adapter error: ${errorText(err)}`));
-    });
-  });
-}
-
-// What a verdict line cannot carry: a string with a lone surrogate (not encodable as UTF-8),
-// or nesting deeper than the harness's JSON reader follows (128 levels).
-const MAX_DEPTH = 100;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (s) => (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s));
-function uncarriable(v, depth = 0) {
-  if (typeof v === 'string') return wellFormed(v) ? null : 'a string with a lone surrogate, which a UTF-8 JSON verdict cannot carry';
-  if (v === null || typeof v !== 'object') return null;
-  if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels, more than a verdict line can carry to the harness`;
-  for (const [k, x] of Object.entries(v)) {
-    if (!wellFormed(k)) return 'a key with a lone surrogate, which a UTF-8 JSON verdict cannot carry';
-    const why = uncarriable(x, depth + 1);
-    if (why) return why;
-  }
-  return null;
-}
-
-function writeVerdict(verdict) {
-  let text;
-  try {
-    const why = uncarriable(verdict);
-    if (why) verdict = unsupported(`the SDK's result holds ${why}`);
-    // json-bigint's stringify writes the BigNumbers its parse produced as JSON numbers.
-    text = JSONbig.stringify(verdict);
-  } catch (err) {
-    text = JSON.stringify(unsupported(`verdict not serializable: ${err.message}`));
-  }
-  process.stdout.write(text + '\n');
-}
-
-process.on('unhandledRejection', (err) => {
-  process.stderr.write(`unhandled rejection (ignored): ${err && err.stack ? err.stack : err}\n`);
-});
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`uncaught exception (ignored): ${err && err.stack ? err.stack : err}\n`);
-});
-
-const lines = [];
-let busy = false;
-let closed = false;
-
-async function pump() {
-  if (busy) return;
-  busy = true;
-  while (lines.length) {
-    writeVerdict(await answerLine(lines.shift()));
-  }
-  busy = false;
-  if (closed) process.stdout.write('', () => process.exit(0));
-}
-
 if (process.env.ECS_RAMROLE_ADAPTER_VERSIONS) {
   process.stderr.write(`node-pop-core ${JSON.stringify(VERSIONS)} node ${process.version}\n`);
 }
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
-  lines.push(line);
-  pump();
-});
-rl.on('close', () => {
-  closed = true;
-  pump();
+serve({
+  handlers: { request: handleRequest, response: handleResponse },
+  reasons: {
+    sign: 'pop-core exports no signer: normalize, canonicalize and encode are private to lib/rpc.js, and RPCClient.request always adds its own common parameters to what it signs',
+  },
+  store,
+  // json-bigint's stringify writes the BigNumbers its parse produced as JSON numbers.
+  stringify: (verdict) => JSONbig.stringify(verdict),
+  client: 'pop-core',
 });

@@ -27,7 +27,7 @@
 
 const crypto = require('crypto');
 const path = require('path');
-const readline = require('readline');
+const { serve, unsupported, errorText, isObject } = require('../protocol1');
 const { AsyncLocalStorage } = require('async_hooks');
 const { Readable } = require('stream');
 
@@ -202,12 +202,6 @@ function fakeIncomingMessage(reply) {
 
 // ---- envelope kinds ------------------------------------------------------------------
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function unsupported(reason) {
-  return { outcome: 'unsupported', reason };
-}
-
 // The API's parameter names -> the request model's field names (the model's own table).
 function toModelMap(Request, params) {
   const names = Request.names();
@@ -250,12 +244,6 @@ function rejectFrom(err) {
   else if (err && err.code === 'SDK.ValidateError' && /is required/.test(message)) kind = 'missing_required';
   else if (err instanceof TypeError) kind = 'type_mismatch';
   return { outcome: 'reject', reject_kind: kind, message };
-}
-
-function errorText(err) {
-  if (err === undefined || err === null) return String(err);
-  const name = err.name || (err.constructor && err.constructor.name) || 'Error';
-  return `${name}: ${err.message !== undefined ? err.message : String(err)}`;
 }
 
 async function handleRequest(env) {
@@ -450,113 +438,11 @@ function fromException(err) {
   return { outcome: 'reject', reject_kind: kind, message };
 }
 
-async function handle(env) {
-  switch (env.kind) {
-    case 'request':
-      return handleRequest(env);
-    case 'sign':
-      return handleSign(env);
-    case 'response':
-      return handleResponse(env);
-    case 'incoming':
-      return unsupported('the SDK is a client: it has no server side to decode and verify an incoming request');
-    default:
-      return unsupported(`unknown kind ${JSON.stringify(env.kind)}`);
-  }
-}
-
-// ---- persistent loop -----------------------------------------------------------------
-
-const SETTLE_MS = 5000;
-
-function answerLine(line) {
-  let env;
-  try {
-    env = JSON.parse(line);
-  } catch (err) {
-    return Promise.resolve(unsupported(`not a JSON envelope: ${err.message}`));
-  }
-  if (!isObject(env) || env.protocol !== 1) {
-    return Promise.resolve(unsupported('not a protocol 1 envelope'));
-  }
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (verdict) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(verdict);
-    };
-    const timer = setTimeout(
-      () => finish(unsupported(`the SDK call did not settle within ${SETTLE_MS} ms`)),
-      SETTLE_MS,
-    );
-    store.run({}, () => handle(env)).then(finish, (err) => {
-      process.stderr.write(`adapter error: ${err && err.stack ? err.stack : err}\n`);
-      finish(unsupported(`adapter error: ${errorText(err)}`));
-    });
-  });
-}
-
-// What a verdict line cannot carry: a string with a lone surrogate (not encodable as UTF-8),
-// or nesting deeper than the harness's JSON reader follows (128 levels).
-const MAX_DEPTH = 100;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (s) => (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s));
-function uncarriable(v, depth = 0) {
-  if (typeof v === 'string') return wellFormed(v) ? null : 'a string with a lone surrogate, which a UTF-8 JSON verdict cannot carry';
-  if (v === null || typeof v !== 'object') return null;
-  if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels, more than a verdict line can carry to the harness`;
-  for (const [k, x] of Object.entries(v)) {
-    if (!wellFormed(k)) return 'a key with a lone surrogate, which a UTF-8 JSON verdict cannot carry';
-    const why = uncarriable(x, depth + 1);
-    if (why) return why;
-  }
-  return null;
-}
-
-function writeVerdict(verdict) {
-  let text;
-  try {
-    const why = uncarriable(verdict);
-    if (why) verdict = unsupported(`the SDK's result holds ${why}`);
-    text = JSON.stringify(verdict);
-  } catch (err) {
-    text = JSON.stringify(unsupported(`verdict not serializable: ${err.message}`));
-  }
-  process.stdout.write(text + '\n');
-}
-
-process.on('unhandledRejection', (err) => {
-  process.stderr.write(`unhandled rejection (ignored): ${err && err.stack ? err.stack : err}\n`);
-});
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`uncaught exception (ignored): ${err && err.stack ? err.stack : err}\n`);
-});
-
-const lines = [];
-let busy = false;
-let closed = false;
-
-async function pump() {
-  if (busy) return;
-  busy = true;
-  while (lines.length) {
-    writeVerdict(await answerLine(lines.shift()));
-  }
-  busy = false;
-  if (closed) process.stdout.write('', () => process.exit(0));
-}
-
 if (process.env.ECS_RAMROLE_ADAPTER_VERSIONS) {
   process.stderr.write(`node-tea ${MODE} ${JSON.stringify(VERSIONS)} node ${process.version}\n`);
 }
-const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
-  lines.push(line);
-  pump();
-});
-rl.on('close', () => {
-  closed = true;
-  pump();
+serve({
+  handlers: { request: handleRequest, sign: handleSign, response: handleResponse },
+  store,
+  client: 'the SDK',
 });
