@@ -374,6 +374,33 @@ fn content_type_and_requested_format_choose_the_parser() {
         decoder.detect_format(None, b"\xEF\xBB\xBF \n<a/>"),
         Some(Format::Xml)
     );
+    // `json` anywhere wins over `xml`; either word at any offset, in any case, split
+    // across the eight-byte words the scan reads, or in the short tail after them.
+    let body = b"?";
+    for (content_type, format) in [
+        ("application/xml+json", Some(Format::Json)),
+        ("application/vnd.x-xjson", Some(Format::Json)),
+        ("aaaaaaaJSON", Some(Format::Json)),
+        (
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaajsoN;q=1",
+            Some(Format::Json),
+        ),
+        ("text/xMl", Some(Format::Xml)),
+        ("xml", Some(Format::Xml)),
+        ("aaaaaaxml", Some(Format::Xml)),
+        ("text/jsox; x=xm; charset=xml", Some(Format::Xml)),
+        ("text/jso", None),
+        ("text/xm", None),
+        ("x-j-x-j-xjs-xm-l", None),
+        ("text/html; charset=\u{e9}x\u{e9}j", None),
+        ("", None),
+    ] {
+        assert_eq!(
+            decoder.detect_format(Some(content_type), body),
+            format,
+            "{content_type}"
+        );
+    }
     // A JSON body labelled XML is not XML.
     let Err(ResponseError::Decode(e)) = decoder.decode(200, Some("application/xml"), json) else {
         panic!()

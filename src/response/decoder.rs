@@ -5,6 +5,7 @@ use super::error::{DecodeError, DecodeErrorKind, ResponseError};
 use super::limits::Limits;
 use super::model::Response;
 use super::service_error::ServiceError;
+use super::swar;
 use super::{json as json_decode, xml as xml_decode};
 use crate::request::{Action, Format};
 
@@ -152,21 +153,28 @@ impl ResponseDecoder {
 }
 
 /// `json` anywhere in the content type (any case) means JSON; else `xml` means XML. One
-/// pass, without lowercasing a copy: decoding allocates only for values.
+/// pass, eight bytes at a time to the next `j` or `x` (any case), without lowercasing a
+/// copy: decoding allocates only for values.
 fn format_of_content_type(content_type: &str) -> Option<Format> {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
     let bytes = content_type.as_bytes();
     let at = |i: usize, word: &[u8]| {
         bytes
             .get(i..i + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    let mut xml = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b | 0x20 {
-            b'j' if at(i, b"json") => return Some(Format::Json),
-            b'x' => xml = xml || at(i, b"xml"),
-            _ => {}
+    let (mut from, mut xml) = (0, false);
+    while let Some(i) = swar::find(
+        &bytes[from..],
+        |w| swar::equal(w | LOWER, b'j') | swar::equal(w | LOWER, b'x'),
+        |b| matches!(b | 0x20, b'j' | b'x'),
+    ) {
+        let i = from + i;
+        if at(i, b"json") {
+            return Some(Format::Json);
         }
+        xml = xml || at(i, b"xml");
+        from = i + 1;
     }
     xml.then_some(Format::Xml)
 }
