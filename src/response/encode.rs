@@ -57,11 +57,16 @@ struct JsonWriter {
 }
 
 impl JsonWriter {
-    fn new() -> Self {
-        Self {
+    /// One object, its members written by `write`.
+    fn body(write: impl FnOnce(&mut Self) -> Result<(), std::convert::Infallible>) -> String {
+        let mut w = Self {
             out: String::with_capacity(256),
             first: true,
-        }
+        };
+        w.open();
+        let Ok(()) = write(&mut w);
+        w.close();
+        w.out
     }
 
     fn open(&mut self) {
@@ -176,10 +181,19 @@ struct XmlWriter {
 }
 
 impl XmlWriter {
-    fn new() -> Self {
-        let mut out = String::with_capacity(512);
-        out.push_str(XML_DECL);
-        Self { out }
+    /// The declaration and one `root` element, its children written by `write`.
+    fn body(
+        root: &str,
+        write: impl FnOnce(&mut Self) -> Result<(), XmlEncodeError>,
+    ) -> Result<String, XmlEncodeError> {
+        let mut w = Self {
+            out: String::with_capacity(512),
+        };
+        w.out.push_str(XML_DECL);
+        w.open(root);
+        write(&mut w)?;
+        w.close(root);
+        Ok(w.out)
     }
 
     fn open(&mut self, name: &str) {
@@ -267,11 +281,7 @@ impl Response<'_> {
     /// The JSON body, compact, fields in the documented order; absent fields, and the
     /// fields of the other operations, omitted.
     pub fn to_json(&self) -> String {
-        let mut w = JsonWriter::new();
-        w.open();
-        let Ok(()) = self.write(&mut w);
-        w.close();
-        w.out
+        JsonWriter::body(|w| self.write(w))
     }
 
     /// The XML body: declaration, `<{Action}Response>` root, both list levels.
@@ -279,12 +289,7 @@ impl Response<'_> {
     /// # Errors
     /// [`XmlEncodeError`] for a string holding a character XML 1.0 cannot carry.
     pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
-        let root = self.action.names().root;
-        let mut w = XmlWriter::new();
-        w.open(root);
-        self.write(&mut w)?;
-        w.close(root);
-        Ok(w.out)
+        XmlWriter::body(self.action.names().root, |w| self.write(w))
     }
 
     /// The fields, in the documented order, of this operation only.
@@ -326,11 +331,7 @@ fn write_set<W: BodyWriter>(w: &mut W, s: &InstanceRamRoleSet<'_>) -> Result<(),
 impl ServiceError {
     /// The flat JSON error body. `AccessDeniedDetail` is written with its JSON types.
     pub fn to_json(&self) -> String {
-        let mut w = JsonWriter::new();
-        w.open();
-        let Ok(()) = self.write(&mut w);
-        w.close();
-        w.out
+        JsonWriter::body(|w| self.write(w))
     }
 
     /// The `<Error>` body. XML has no types: each `AccessDeniedDetail` entry becomes a
@@ -341,11 +342,7 @@ impl ServiceError {
     /// [`XmlEncodeError`] for a character XML 1.0 cannot carry, or a detail key that is
     /// not an XML element name.
     pub fn to_xml(&self) -> Result<String, XmlEncodeError> {
-        let mut w = XmlWriter::new();
-        w.open("Error");
-        self.write(&mut w)?;
-        w.close("Error");
-        Ok(w.out)
+        XmlWriter::body("Error", |w| self.write(w))
     }
 
     fn write<W: BodyWriter>(&self, w: &mut W) -> Result<(), W::Error> {
