@@ -13,50 +13,9 @@ import json
 import os
 import re
 import sys
-from collections import Counter, OrderedDict
 
-corpus = sys.argv[1]
-reports = sys.argv[2:]
-
-MISS = {'fail', 'warn', 'crash', 'xfail', 'xpass'}
-
-
-def load_case(cid):
-    with open(os.path.join(corpus, cid + '.json')) as f:
-        return json.load(f)
-
-
-def ctx(case):
-    return (case.get('input') or {}).get('context') or {}
-
-
-def signing(case):
-    return ctx(case).get('signing')
-
-
-
-
-
-
-
-
-def huge_int(case):
-    p = (case.get('input') or {}).get('params') or {}
-    return any(isinstance(p.get(k), int) and abs(p[k]) > 2**53 for k in ('OwnerId', 'ResourceOwnerId'))
-
-
-def http(case):
-    return case.get('http') or {}
-
-
-
-
-def body_bytes(case):
-    d = os.path.dirname(os.path.join(corpus, case['id']))
-    with open(os.path.join(d, case['body_file']), 'rb') as f:
-        return f.read()
-
-
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from divergences import body_bytes, ctx, http, huge_int, main, signing  # noqa: E402
 
 
 HEADER = '''# Expected failures of the node-pop-core adapter (run.sh), in the harness's format: one case
@@ -124,33 +83,4 @@ def pop_rules(case, v, e):
     return None
 
 
-RULES = pop_rules
-
-causes = OrderedDict()
-unclassified = []
-for path in reports:
-    with open(path) as f:
-        report = json.load(f)
-    for x in report['cases']:
-        if x['status'] not in MISS:
-            continue
-        case = load_case(x['id'])
-        why = RULES(case, x.get('verdict') or {}, case['expect'])
-        if why is None:
-            unclassified.append((path, x['id'], x.get('detail')))
-            continue
-        prev = causes.get(x['id'])
-        if prev and prev != why:
-            unclassified.append((path, x['id'], f'two causes: {prev!r} / {why!r}'))
-        causes[x['id']] = why
-
-print(HEADER)
-print()
-for cid in sorted(causes):
-    print(f'{cid}  # {causes[cid]}')
-count = Counter(causes.values())
-for why, n in count.most_common():
-    print(f'{n:4d}  {why}', file=sys.stderr)
-for path, cid, detail in unclassified:
-    print(f'UNCLASSIFIED {os.path.basename(path)} {cid}: {(detail or "")[:200]}', file=sys.stderr)
-sys.exit(1 if unclassified else 0)
+main(HEADER, pop_rules)
