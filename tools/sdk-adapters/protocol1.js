@@ -1,8 +1,9 @@
 'use strict';
-// The protocol-1 shell the Node SDK adapters share (corpus/README.md): one envelope per
-// line on stdin, one verdict per line on stdout, in order, each envelope run in its own
-// AsyncLocalStorage context. What each SDK computes stays in its own adapter; this module
-// never touches an SDK. Node standard library only.
+// What the Node SDK adapters share: the protocol-1 shell (corpus/README.md: one envelope
+// per line on stdin, one verdict per line on stdout, in order, each envelope run in its
+// own AsyncLocalStorage context), and the response-header joining and V1 stage reading
+// their transport stubs and signers need. What each SDK computes stays in its own
+// adapter; this module never touches an SDK. Node standard library only.
 
 const readline = require('readline');
 
@@ -124,4 +125,43 @@ function serve({ handlers, store, stringify = JSON.stringify, reasons = {}, clie
   });
 }
 
-module.exports = { serve, unsupported, errorText, isObject };
+// ---- what the adapters' transport stubs and signers share ----------------------------
+
+// Node's http client joins repeated response headers like this (IncomingMessage#headers):
+// these keep the first value, set-cookie becomes a list, the rest are joined with ", ".
+const KEEP_FIRST = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires',
+  'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location',
+  'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
+function nodeHeaders(pairs) {
+  const headers = {};
+  for (const [rawName, value] of pairs) {
+    const name = String(rawName).toLowerCase();
+    if (!(name in headers)) {
+      headers[name] = name === 'set-cookie' ? [String(value)] : String(value);
+    } else if (name === 'set-cookie') {
+      headers[name].push(String(value));
+    } else if (!KEEP_FIRST.has(name)) {
+      headers[name] += ', ' + String(value);
+    }
+  }
+  return headers;
+}
+
+// The V1 stages an SDK's string-to-sign shows: the canonical query is its last part,
+// decoded once.
+function v1Stages({ string_to_sign, signature }) {
+  const stages = {};
+  if (typeof string_to_sign === 'string') {
+    const last = string_to_sign.lastIndexOf('&');
+    try {
+      stages.canonical_query = decodeURIComponent(string_to_sign.slice(last + 1));
+    } catch (_) {
+      // not decodable: leave the stage out
+    }
+    stages.string_to_sign = string_to_sign;
+  }
+  if (signature !== undefined) stages.signature = signature;
+  return stages;
+}
+
+module.exports = { serve, unsupported, errorText, isObject, nodeHeaders, v1Stages };

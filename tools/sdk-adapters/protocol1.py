@@ -1,5 +1,6 @@
-"""The protocol-1 shell the Python SDK adapters share (corpus/README.md): verdict helpers
-and the loop that reads one envelope per line and writes one verdict per line, flushed.
+"""What the Python SDK adapters share: the protocol-1 shell (corpus/README.md), verdict
+helpers and the loop that reads one envelope per line and writes one verdict per line,
+flushed, and the rendering of an envelope's InstanceIds.
 What each SDK computes stays in its own adapter; this module never touches an SDK.
 Python standard library only."""
 
@@ -14,6 +15,15 @@ def unsupported(reason):
 
 def reject(kind, message):
     return {"outcome": "reject", "reject_kind": kind, "message": message}
+
+
+def instance_ids_text(value):
+    """The SDKs type InstanceIds as a string (JSON text). A list in the envelope is the
+    caller's list of IDs: the adapter, as the caller, renders it in the contract's
+    canonical form; raw text is passed as it is."""
+    if isinstance(value, list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return value
 
 
 def answer(line, handlers, reset):

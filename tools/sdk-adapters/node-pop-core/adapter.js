@@ -25,7 +25,7 @@
 const fs = require('fs');
 const path = require('path');
 const Module = require('module');
-const { serve, unsupported, errorText, isObject } = require('../protocol1');
+const { serve, unsupported, errorText, isObject, nodeHeaders, v1Stages } = require('../protocol1');
 const { AsyncLocalStorage } = require('async_hooks');
 
 const rpcFile = require.resolve('@alicloud/pop-core/lib/rpc.js');
@@ -101,25 +101,6 @@ httpx.read = async function (response, encoding) {
   return encoding ? response.body.toString(encoding) : response.body;
 };
 
-// Node's http client joins repeated response headers like this (IncomingMessage#headers).
-const KEEP_FIRST = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires',
-  'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location',
-  'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
-function nodeHeaders(pairs) {
-  const headers = {};
-  for (const [rawName, value] of pairs) {
-    const name = String(rawName).toLowerCase();
-    if (!(name in headers)) {
-      headers[name] = name === 'set-cookie' ? [String(value)] : String(value);
-    } else if (name === 'set-cookie') {
-      headers[name].push(String(value));
-    } else if (!KEEP_FIRST.has(name)) {
-      headers[name] += ', ' + String(value);
-    }
-  }
-  return headers;
-}
-
 // ---- envelope kinds ------------------------------------------------------------------
 
 // An exception the SDK raised before anything was sent -> the closest reject kind.
@@ -128,21 +109,6 @@ function rejectFrom(err) {
   if (err && err.code === 'ERR_ASSERTION' && /must pass/.test(err.message || '')) kind = 'missing_required';
   else if (err instanceof TypeError) kind = 'type_mismatch';
   return { outcome: 'reject', reject_kind: kind, message: errorText(err) };
-}
-
-function v1Stages({ string_to_sign, signature }) {
-  const stages = {};
-  if (typeof string_to_sign === 'string') {
-    const last = string_to_sign.lastIndexOf('&');
-    try {
-      stages.canonical_query = decodeURIComponent(string_to_sign.slice(last + 1));
-    } catch (_) {
-      // not decodable: leave the stage out
-    }
-    stages.string_to_sign = string_to_sign;
-  }
-  if (signature !== undefined) stages.signature = signature;
-  return stages;
 }
 
 function newClient(signing, host) {

@@ -27,7 +27,7 @@
 
 const crypto = require('crypto');
 const path = require('path');
-const { serve, unsupported, errorText, isObject } = require('../protocol1');
+const { serve, unsupported, errorText, isObject, nodeHeaders, v1Stages } = require('../protocol1');
 const { AsyncLocalStorage } = require('async_hooks');
 const { Readable } = require('stream');
 
@@ -166,26 +166,6 @@ function readAll(data) {
   });
 }
 
-// Node's http client joins repeated response headers like this (IncomingMessage#headers):
-// these keep the first value, set-cookie becomes a list, the rest are joined with ", ".
-const KEEP_FIRST = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires',
-  'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location',
-  'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
-function nodeHeaders(pairs) {
-  const headers = {};
-  for (const [rawName, value] of pairs) {
-    const name = String(rawName).toLowerCase();
-    if (!(name in headers)) {
-      headers[name] = name === 'set-cookie' ? [String(value)] : String(value);
-    } else if (name === 'set-cookie') {
-      headers[name].push(String(value));
-    } else if (!KEEP_FIRST.has(name)) {
-      headers[name] += ', ' + String(value);
-    }
-  }
-  return headers;
-}
-
 function fakeIncomingMessage(reply) {
   const body = reply.body;
   const res = new Readable({
@@ -307,21 +287,6 @@ async function handleRequest(env) {
     verdict.stages = v1Stages(c.v1);
   }
   return verdict;
-}
-
-function v1Stages({ string_to_sign, signature }) {
-  const stages = {};
-  if (typeof string_to_sign === 'string') {
-    const last = string_to_sign.lastIndexOf('&');
-    try {
-      stages.canonical_query = decodeURIComponent(string_to_sign.slice(last + 1));
-    } catch (_) {
-      // not decodable: leave the stage out
-    }
-    stages.string_to_sign = string_to_sign;
-  }
-  if (signature !== undefined) stages.signature = signature;
-  return stages;
 }
 
 async function handleSign(env) {

@@ -28,7 +28,7 @@ if MODE != "v1":
     sys.exit(2)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from protocol1 import reject, serve, unsupported  # noqa: E402
+from protocol1 import instance_ids_text, reject, serve, unsupported  # noqa: E402
 
 # Verdicts go to the real stdout; anything the SDK or its libraries print goes to stderr.
 _VERDICTS = sys.stdout
@@ -171,15 +171,6 @@ def reject_before_send(exc, where):
     return reject("constraint_violation", msg)
 
 
-def _instance_ids_text(value):
-    """The SDK types InstanceIds as a String (JSON text). A list in the envelope is the
-    caller's list of IDs: the adapter, as the caller, renders it in the contract's
-    canonical form; raw text is passed as it is."""
-    if isinstance(value, list):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return value
-
-
 def build_request(op, params, host):
     """The SDK's request object, filled as a caller would: one set_<Name>() call per
     parameter. A parameter with no setter fails as it would for the caller. RegionId is
@@ -191,7 +182,7 @@ def build_request(op, params, host):
         if name == "RegionId":
             continue
         if name == "InstanceIds":
-            value = _instance_ids_text(value)
+            value = instance_ids_text(value)
         setter = f"set_{name}"
         try:
             getattr(request, setter)(value)

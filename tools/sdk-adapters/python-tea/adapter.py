@@ -27,7 +27,7 @@ if MODE not in ("v3", "v2"):
     sys.exit(2)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from protocol1 import reject, serve, unsupported  # noqa: E402
+from protocol1 import instance_ids_text, reject, serve, unsupported  # noqa: E402
 
 # Verdicts go to the real stdout; anything the SDK or its libraries print goes to stderr.
 _VERDICTS = sys.stdout
@@ -165,15 +165,6 @@ def _field_names(model):
 FIELDS = {op: _field_names(model) for op, (model, _) in OPERATIONS.items()}
 
 
-def _instance_ids_text(value):
-    """The SDK types InstanceIds as str (JSON text). A list in the envelope is the caller's
-    list of IDs: the adapter, as the caller, renders it in the contract's canonical form;
-    raw text is passed as it is."""
-    if isinstance(value, list):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return value
-
-
 def build_model(op, params):
     """The SDK's request model, built as a caller would: one constructor keyword per
     parameter. A name the model has no argument for is passed under its API name, and
@@ -182,7 +173,7 @@ def build_model(op, params):
     kwargs = {}
     for name, value in params.items():
         if name == "InstanceIds":
-            value = _instance_ids_text(value)
+            value = instance_ids_text(value)
         kwargs[FIELDS[op].get(name, name)] = value
     return model(**kwargs)
 
