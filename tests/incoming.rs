@@ -115,6 +115,19 @@ fn v1_parameters_in_a_form_body() {
     wire.set_header("Content-Type", Some("application/x-www-form-urlencoded"));
     wire.body = std::mem::take(&mut wire.query).into_bytes();
     assert_eq!(wire.decode().unwrap().request(), &attach());
+    // A media type matches in any case, with parameters after it and space before it.
+    for form in [
+        "Application/X-WWW-Form-URLEncoded",
+        " application/x-www-form-urlencoded; charset=UTF-8",
+    ] {
+        wire.set_header("Content-Type", Some(form));
+        assert_eq!(wire.decode().unwrap().request(), &attach(), "{form}");
+    }
+    // Anything else is not a form: the parameters are not read from the body.
+    wire.set_header("Content-Type", Some("application/x-www-form"));
+    let err = wire.decode().unwrap_err();
+    assert_eq!((err.code(), err.status()), ("MissingParameter.Action", 400));
+    wire.set_header("Content-Type", Some("application/x-www-form-urlencoded"));
     // Split between the two, but never the same parameter in both.
     let (first, rest) = signed.query().split_once('&').unwrap();
     wire.query = first.to_owned();

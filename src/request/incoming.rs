@@ -64,7 +64,8 @@ impl<'a> HttpRequest<'a> {
         self.method == "POST"
             && self
                 .header("content-type")
-                .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with(FORM))
+                .and_then(|t| t.trim_start().as_bytes().get(..FORM.len()))
+                .is_some_and(|t| t.eq_ignore_ascii_case(FORM.as_bytes()))
     }
 
     /// The operation a request names, read leniently and without verifying anything:
